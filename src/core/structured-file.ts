@@ -3,6 +3,9 @@ import { isNode, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import type { FileProblem } from './errors.js';
 
+/** Where a field of a parsed file is, for errors found after parsing (a reference to an unknown agent). */
+export type Locator = (path: readonly (string | number)[]) => { line: number; col: number } | undefined;
+
 /**
  * Parses YAML or JSON (JSON is read as YAML 1.2, so both keep source
  * positions) and validates it against a zod schema. Every problem comes back
@@ -13,7 +16,7 @@ export function parseStructured<S extends z.ZodType>(
   file: string,
   text: string,
   schema: S,
-): { ok: true; value: z.output<S> } | { ok: false; problems: FileProblem[] } {
+): { ok: true; value: z.output<S>; locate: Locator } | { ok: false; problems: FileProblem[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -27,7 +30,9 @@ export function parseStructured<S extends z.ZodType>(
   }
   const data = doc.toJS({ maxAliasCount: 100 });
   const result = schema.safeParse(data ?? {});
-  if (result.success) return { ok: true, value: result.data };
+  if (result.success) {
+    return { ok: true, value: result.data, locate: (path) => locate(doc, lineCounter, path.map(String)) };
+  }
   return {
     ok: false,
     problems: result.error.issues.map((issue) => {

@@ -1,0 +1,125 @@
+import { Command, Option } from 'commander';
+import { runAction } from './action.js';
+
+/**
+ * The `swarm` command. Only commander is loaded up front; each command's
+ * module (and through it the AI SDK, SQLite, the simulator) is imported when
+ * that command runs, so `swarm --help` stays fast.
+ */
+const program = new Command('swarm')
+  .description('Swarm: an agent-swarm runtime that improves software repositories on its own.')
+  .version('0.1.0')
+  .option('-c, --config <file>', 'config file (default: ./swarm.config.yaml, or $SWARM_CONFIG)')
+  .showHelpAfterError('(add --help for usage and examples)')
+  .addHelpText(
+    'after',
+    `
+Examples:
+  $ swarm demo                                  run the example agents against the simulator
+  $ swarm run planner "Add a --verbose flag"     run an agent on a task
+  $ swarm runs show <run-id>                    the lineage tree of a run
+  $ swarm doctor                                check config, store and model endpoints`,
+  );
+
+const globals = () => program.opts<{ config?: string }>();
+
+program
+  .command('run')
+  .description('run an agent on a task, streaming its answer')
+  .argument('<agent>', 'agent name (see `swarm agents list`)')
+  .argument('<task>', 'the task, in words')
+  .option('-m, --model <ref>', 'override the agent model (provider:model or an alias)')
+  .option('--budget-usd <n>', 'stop before spending more than this many dollars', parseNumber)
+  .option('--budget-tokens <n>', 'stop before using more than this many tokens', parseNumber)
+  .option('--max-depth <n>', 'deepest delegation allowed (default 8)', parseNumber)
+  .option('--timeout <seconds>', 'cancel the run after this long', parseNumber)
+  .option('--store <file>', 'SQLite store (default .swarm/swarm.db)')
+  .option('--agents <dir>', 'manifest directory (default ./agents)')
+  .option('--json', 'print one JSON object with the outcome instead of streaming')
+  .addHelpText('after', '\nExample:\n  $ swarm run planner "Write a haiku about queues" --budget-usd 0.05')
+  .action((agent: string, task: string, opts) =>
+    runAction(async () => (await import('./commands/run.js')).runCommand({ ...globals(), ...opts, agent, task })),
+  );
+
+const agents = program.command('agents').description('list, validate and describe agent manifests');
+agents
+  .command('list')
+  .description('list the agents defined in the manifest directory')
+  .option('--agents <dir>', 'manifest directory (default ./agents)')
+  .option('--json', 'machine-readable output')
+  .addHelpText('after', '\nExample:\n  $ swarm agents list --agents examples/agents')
+  .action((opts) =>
+    runAction(async () => (await import('./commands/agents.js')).listAgents({ ...globals(), ...opts })),
+  );
+agents
+  .command('validate')
+  .description('check manifests: fields, references between agents, tools, output schemas')
+  .argument('[files...]', 'manifest files (default: every manifest in the agents directory)')
+  .option('--agents <dir>', 'manifest directory (default ./agents)')
+  .option('--json', 'machine-readable output')
+  .addHelpText('after', '\nExample:\n  $ swarm agents validate agents/planner.yaml agents/coder.yaml')
+  .action((files: string[], opts) =>
+    runAction(async () => (await import('./commands/agents.js')).validateAgents({ ...globals(), ...opts, files })),
+  );
+agents
+  .command('schema')
+  .description('print the JSON Schema of agent manifests, for editors')
+  .option('-o, --out <file>', 'write it to a file instead of stdout')
+  .addHelpText('after', '\nExample:\n  $ swarm agents schema -o .vscode/swarm-agent.schema.json')
+  .action((opts) => runAction(async () => (await import('./commands/agents.js')).printSchema(opts)));
+
+const runs = program.command('runs').description('inspect recorded runs');
+runs
+  .command('list')
+  .description('recent runs, newest first')
+  .option('--store <file>', 'SQLite store (default .swarm/swarm.db)')
+  .option('-n, --limit <n>', 'how many', parseNumber, 20)
+  .addOption(new Option('--status <status>', 'only runs with this status').choices(['running', 'succeeded', 'failed', 'cancelled']))
+  .option('--json', 'machine-readable output')
+  .addHelpText('after', '\nExample:\n  $ swarm runs list --status failed --json')
+  .action((opts) => runAction(async () => (await import('./commands/runs.js')).listRuns({ ...globals(), ...opts })));
+runs
+  .command('show')
+  .description("a run's lineage tree with each node's tokens, cost, time and outcome")
+  .argument('<run-id>', 'run id (a unique prefix is enough)')
+  .option('--store <file>', 'SQLite store (default .swarm/swarm.db)')
+  .option('--events', 'also list the event log')
+  .option('--json', 'machine-readable output')
+  .addHelpText('after', '\nExample:\n  $ swarm runs show run_0kq3 --events')
+  .action((id: string, opts) =>
+    runAction(async () => (await import('./commands/runs.js')).showRun({ ...globals(), ...opts, id })),
+  );
+
+program
+  .command('doctor')
+  .description('check the config, the store, the agents and every configured model endpoint')
+  .option('--json', 'machine-readable output')
+  .addHelpText('after', '\nExample:\n  $ swarm doctor --json')
+  .action((opts) => runAction(async () => (await import('./commands/doctor.js')).doctor({ ...globals(), ...opts })));
+
+program
+  .command('sim')
+  .description('start the OpenAI-compatible model server simulator (scripted replies, for tests and demos)')
+  .option('-s, --scenario <file>', 'scenario file (YAML or JSON); default: echo the last user message')
+  .option('-p, --port <n>', 'port (0 picks a free one)', parseNumber, 8787)
+  .option('--host <host>', 'interface to bind', '127.0.0.1')
+  .option('--allow-remote', 'allow binding to a non-loopback interface')
+  .option('--api-key <key>', 'require this bearer key')
+  .addOption(new Option('--metrics-style <style>', 'vLLM metric names').choices(['v1', 'v0']).default('v1'))
+  .addHelpText('after', '\nExample:\n  $ swarm sim --scenario examples/scenarios/demo.yaml --port 8787')
+  .action((opts) => runAction(async () => (await import('./commands/sim.js')).sim(opts)));
+
+program
+  .command('demo')
+  .description('run the example planner, coder and reviewer against the simulator (replies are scripted)')
+  .option('--json', 'print one JSON object with the outcome instead of streaming')
+  .addHelpText('after', '\nExample:\n  $ swarm demo')
+  .action((opts) => runAction(async () => (await import('./commands/demo.js')).demo({ ...globals(), ...opts })));
+
+function parseNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`expected a non-negative number, got "${value}"`);
+  return n;
+}
+
+await program.parseAsync();

@@ -1,0 +1,27 @@
+export { type BudgetLimits, BudgetLedger, type BudgetSnapshot, type Reservation, type Spend } from './budget-ledger.js';
+export { CircuitBreaker } from './circuit-breaker.js';
+export {
+  CONFIG_FILE,
+  type PriceConfig,
+  type ProviderConfig,
+  type ProviderType,
+  PROVIDER_TYPES,
+  budgetSchema,
+  configSchema,
+  loadConfig,
+  priceSchema,
+  resolvePath,
+  type SwarmConfig,
+} from './config.js';
+export {
+  CascadeContext,
+  type ChildOptions,
+  DEFAULT_MAX_DEPTH,
+  type LineageFrame,
+  type RunContextOptions,
+} from './context.js';
+export * from './errors.js';
+export * from './events.js';
+export { normaliseTask, taskFingerprint } from './fingerprint.js';
+export { newId } from './ids.js';
+export { type Locator, parseStructured, readStructured } from './structured-file.js';

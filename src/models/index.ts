@@ -1,0 +1,13 @@
+export * from './errors.js';
+export {
+  ModelClient,
+  type ModelCallRequest,
+  type ModelCallResult,
+  type Pricing,
+  type ToolCallRequest,
+  type Usage,
+} from './model-client.js';
+export { localProviders, type ModelTarget, parseTarget, resolveModels } from './model-ref.js';
+export { PriceTable } from './prices.js';
+export { createProviderFactory, type LanguageModelFactory } from './providers.js';
+export { isRetryable, type RetryPolicy, retryDelay } from './retry.js';

@@ -1,0 +1,221 @@
+import type {
+  LanguageModelV3,
+  LanguageModelV3CallOptions,
+  LanguageModelV3FunctionTool,
+  LanguageModelV3Prompt,
+  LanguageModelV3StreamPart,
+} from '@ai-sdk/provider';
+import type { CascadeContext } from '../core/context.js';
+import { GuardError, SwarmError, errorMessage } from '../core/errors.js';
+import type { Reservation } from '../core/budget-ledger.js';
+import { ModelCallError, ModelStreamError } from './errors.js';
+import type { ModelTarget } from './model-ref.js';
+import type { LanguageModelFactory } from './providers.js';
+import { type RetryPolicy, retryDelay, sleep } from './retry.js';
+import { estimatePromptTokens, estimateTokens } from './token-estimate.js';
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
+}
+
+/** What the model layer needs from a price list (the `PriceTable` implements it). */
+export interface Pricing {
+  isKnown(ref: string): boolean;
+  cost(ref: string, usage: Usage): number;
+  worstCase(ref: string, inputTokens: number, maxOutputTokens: number): number;
+}
+
+export interface ModelCallRequest {
+  /** The fallback chain, tried in order. */
+  models: readonly ModelTarget[];
+  prompt: LanguageModelV3Prompt;
+  tools?: LanguageModelV3FunctionTool[];
+  maxOutputTokens: number;
+  temperature?: number;
+  responseFormat?: LanguageModelV3CallOptions['responseFormat'];
+  onTextDelta?: (text: string) => void;
+}
+
+export interface ToolCallRequest {
+  id: string;
+  name: string;
+  /** Raw JSON text as the model produced it; may be malformed. */
+  input: string;
+}
+
+export interface ModelCallResult {
+  model: string;
+  text: string;
+  toolCalls: ToolCallRequest[];
+  finishReason: string;
+  usage: Usage;
+  costUsd: number;
+}
+
+/**
+ * Every model call goes through here: guard check, worst-case budget
+ * reservation, the streamed call, reconciliation with the real usage, an
+ * event, retries that honour retry-after, then the next model in the chain.
+ */
+export class ModelClient {
+  constructor(
+    private readonly factory: LanguageModelFactory,
+    private readonly pricing: Pricing,
+    private readonly retry: RetryPolicy,
+  ) {}
+
+  async call(ctx: CascadeContext, request: ModelCallRequest): Promise<ModelCallResult> {
+    let lastError: unknown;
+    for (const [index, target] of request.models.entries()) {
+      try {
+        return await this.callWithRetries(ctx, target, request);
+      } catch (error) {
+        if (error instanceof GuardError) throw error;
+        lastError = error;
+        const next = request.models[index + 1];
+        if (next) ctx.emit('model.fallback', { from: target.ref, to: next.ref, reason: errorMessage(error) });
+      }
+    }
+    throw lastError;
+  }
+
+  private async callWithRetries(
+    ctx: CascadeContext,
+    target: ModelTarget,
+    request: ModelCallRequest,
+  ): Promise<ModelCallResult> {
+    const model = await this.factory(target);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.attempt(ctx, target, model, request, attempt);
+      } catch (error) {
+        if (error instanceof GuardError) throw error;
+        const delay = retryDelay(error, attempt, this.retry);
+        const wrapped = wrap(target.ref, error);
+        if (delay === undefined || (ctx.deadline !== undefined && Date.now() + delay >= ctx.deadline)) throw wrapped;
+        ctx.emit('model.retry', { model: target.ref, attempt, delayMs: delay, reason: wrapped.message });
+        await sleep(delay, ctx.signal).catch(() => ctx.guard());
+      }
+    }
+  }
+
+  private async attempt(
+    ctx: CascadeContext,
+    target: ModelTarget,
+    model: LanguageModelV3,
+    request: ModelCallRequest,
+    attempt: number,
+  ): Promise<ModelCallResult> {
+    ctx.guard();
+    const estimatedInput = estimatePromptTokens(request.prompt, request.tools);
+    const reservation = this.reserve(ctx, target.ref, estimatedInput, request.maxOutputTokens);
+    const started = performance.now();
+    let text = '';
+    let outputChars = 0;
+    try {
+      const toolCalls: ToolCallRequest[] = [];
+      const { stream } = await model.doStream({
+        prompt: request.prompt,
+        maxOutputTokens: request.maxOutputTokens,
+        ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+        ...(request.tools?.length ? { tools: request.tools, toolChoice: { type: 'auto' } } : {}),
+        ...(request.responseFormat ? { responseFormat: request.responseFormat } : {}),
+        abortSignal: ctx.signal,
+      });
+      let finish: Extract<LanguageModelV3StreamPart, { type: 'finish' }> | undefined;
+      const reader = stream.getReader();
+      for (;;) {
+        const { done, value: part } = await reader.read();
+        if (done) break;
+        switch (part.type) {
+          case 'text-delta':
+            text += part.delta;
+            outputChars += part.delta.length;
+            request.onTextDelta?.(part.delta);
+            ctx.emit('model.delta', { text: part.delta });
+            break;
+          case 'tool-call':
+            outputChars += part.input.length;
+            toolCalls.push({ id: part.toolCallId, name: part.toolName, input: part.input });
+            break;
+          case 'finish':
+            finish = part;
+            break;
+          case 'error':
+            throw new ModelStreamError(target.ref, errorMessage(part.error), part.error);
+        }
+      }
+      if (!finish) throw new ModelStreamError(target.ref, 'the stream ended before the model finished');
+      const usage: Usage = {
+        inputTokens: finish.usage.inputTokens.total ?? estimatedInput,
+        outputTokens: finish.usage.outputTokens.total ?? estimateTokens(text) + Math.ceil(outputChars / 3),
+        cachedInputTokens: finish.usage.inputTokens.cacheRead ?? 0,
+      };
+      const costUsd = this.cost(target.ref, usage);
+      ctx.ledger.commit(reservation, { tokens: usage.inputTokens + usage.outputTokens, usd: costUsd });
+      const finishReason = finish.finishReason.unified;
+      ctx.emit('model.call', {
+        model: target.ref,
+        attempt,
+        ok: true,
+        inputTokens: usage.inputTokens,
+        outputTokens: usage.outputTokens,
+        cachedTokens: usage.cachedInputTokens,
+        costUsd,
+        latencyMs: Math.round((performance.now() - started) * 1000) / 1000,
+        finishReason,
+      });
+      return { model: target.ref, text, toolCalls, finishReason, usage, costUsd };
+    } catch (error) {
+      this.settleFailed(ctx, target.ref, reservation, estimatedInput, outputChars);
+      if (ctx.signal.aborted) ctx.guard();
+      ctx.emit('model.call', {
+        model: target.ref,
+        attempt,
+        ok: false,
+        inputTokens: 0,
+        outputTokens: 0,
+        cachedTokens: 0,
+        costUsd: 0,
+        latencyMs: Math.round((performance.now() - started) * 1000) / 1000,
+        error: errorMessage(error),
+      });
+      throw error;
+    }
+  }
+
+  private reserve(ctx: CascadeContext, ref: string, inputTokens: number, maxOutputTokens: number): Reservation {
+    // a money budget cannot be enforced for a model whose price is unknown: worstCase() then throws and says so
+    const priced = this.pricing.isKnown(ref) || ctx.ledger.limits.usd !== undefined;
+    const usd = priced ? this.pricing.worstCase(ref, inputTokens, maxOutputTokens) : 0;
+    return ctx.reserve(inputTokens + maxOutputTokens, usd);
+  }
+
+  private cost(ref: string, usage: Usage): number {
+    return this.pricing.isKnown(ref) ? this.pricing.cost(ref, usage) : 0;
+  }
+
+  /** A call that broke off after streaming output was probably billed: count what was seen. */
+  private settleFailed(ctx: CascadeContext, ref: string, reservation: Reservation, input: number, outputChars: number) {
+    if (outputChars === 0) {
+      ctx.ledger.release(reservation);
+      return;
+    }
+    const usage = { inputTokens: input, outputTokens: Math.ceil(outputChars / 3), cachedInputTokens: 0 };
+    ctx.ledger.commit(reservation, { tokens: usage.inputTokens + usage.outputTokens, usd: this.cost(ref, usage) });
+  }
+}
+
+function wrap(ref: string, error: unknown): SwarmError {
+  if (error instanceof SwarmError) return error;
+  const status = (error as { statusCode?: number }).statusCode;
+  const retryable = (error as { isRetryable?: boolean }).isRetryable ?? error instanceof TypeError;
+  const cause = (error as { cause?: unknown }).cause;
+  const detail =
+    status !== undefined
+      ? `HTTP ${status}: ${errorMessage(error)}`
+      : `${errorMessage(error)}${cause ? ` (${errorMessage(cause)})` : ''}`;
+  return new ModelCallError(ref, detail, { ...(status === undefined ? {} : { status }), retryable, cause: error });
+}

@@ -1,0 +1,57 @@
+/**
+ * Versioned schema. A migration is never edited once released: add a new one.
+ * Each runs in a transaction together with the bump of `user_version`.
+ */
+export const MIGRATIONS: readonly { version: number; sql: string }[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE runs (
+        id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL,
+        agent TEXT NOT NULL,
+        task TEXT NOT NULL,
+        status TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        finished_at INTEGER,
+        output TEXT,
+        error TEXT,
+        error_code TEXT
+      );
+      CREATE INDEX runs_tenant_started ON runs (tenant_id, started_at);
+      CREATE TABLE nodes (
+        id TEXT PRIMARY KEY,
+        run_id TEXT NOT NULL REFERENCES runs (id),
+        parent_id TEXT,
+        agent TEXT NOT NULL,
+        task TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        depth INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        finished_at INTEGER,
+        steps INTEGER NOT NULL DEFAULT 0,
+        model_calls INTEGER NOT NULL DEFAULT 0,
+        tool_calls INTEGER NOT NULL DEFAULT 0,
+        input_tokens INTEGER NOT NULL DEFAULT 0,
+        output_tokens INTEGER NOT NULL DEFAULT 0,
+        cost_usd REAL NOT NULL DEFAULT 0,
+        guard TEXT,
+        output TEXT,
+        error TEXT
+      );
+      CREATE INDEX nodes_run ON nodes (run_id);
+      CREATE TABLE events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id TEXT NOT NULL,
+        node_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        ts INTEGER NOT NULL,
+        data TEXT NOT NULL
+      );
+      CREATE INDEX events_run ON events (run_id, seq);
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

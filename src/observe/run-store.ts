@@ -1,0 +1,254 @@
+import type Database from 'better-sqlite3';
+import { type AnyEvent, type EventBus, TRANSIENT_EVENTS } from '../core/events.js';
+import { AmbiguousRunIdError, RunNotFoundError, StoreReadOnlyError, StoreWriteError } from './errors.js';
+import { isReadOnly, openStoreFile } from './sqlite-file.js';
+
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface RunRow {
+  id: string;
+  tenantId: string;
+  agent: string;
+  task: string;
+  status: RunStatus;
+  startedAt: number;
+  finishedAt: number | null;
+  output: string | null;
+  error: string | null;
+  errorCode: string | null;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+export interface NodeRow {
+  id: string;
+  runId: string;
+  parentId: string | null;
+  agent: string;
+  task: string;
+  fingerprint: string;
+  depth: number;
+  status: RunStatus;
+  startedAt: number;
+  finishedAt: number | null;
+  steps: number;
+  modelCalls: number;
+  toolCalls: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  guard: string | null;
+  output: string | null;
+  error: string | null;
+}
+
+export interface StoredEvent {
+  seq: number;
+  runId: string;
+  nodeId: string;
+  type: string;
+  ts: number;
+  data: unknown;
+}
+
+const FLUSH_AT = 512;
+
+/**
+ * The embedded record of every run: a table of runs, one of lineage nodes and
+ * the event log. Events are buffered and written in one transaction per tick
+ * (or at once when a run finishes), which keeps the per-call overhead in
+ * microseconds. A failed write keeps the events in memory for the next flush:
+ * nothing is dropped.
+ */
+export class RunStore {
+  private readonly db: Database.Database;
+  private pending: AnyEvent[] = [];
+  private scheduled = false;
+  private lastError: StoreWriteError | undefined;
+  private readonly write: (events: AnyEvent[]) => void;
+  private readonly statements;
+
+  constructor(
+    readonly file: string,
+    private readonly onError: (error: StoreWriteError) => void = () => {},
+  ) {
+    this.db = openStoreFile(file);
+    const db = this.db;
+    this.statements = {
+      event: db.prepare('INSERT INTO events (run_id, node_id, type, ts, data) VALUES (?, ?, ?, ?, ?)'),
+      runStart: db.prepare(
+        `INSERT INTO runs (id, tenant_id, agent, task, status, started_at) VALUES (?, ?, ?, ?, 'running', ?)`,
+      ),
+      runFinish: db.prepare(
+        'UPDATE runs SET status = ?, finished_at = ?, output = ?, error = ?, error_code = ? WHERE id = ?',
+      ),
+      nodeStart: db.prepare(
+        `INSERT INTO nodes (id, run_id, parent_id, agent, task, fingerprint, depth, status, started_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?)`,
+      ),
+      nodeFinish: db.prepare(
+        'UPDATE nodes SET status = ?, finished_at = ?, output = ?, error = ?, guard = COALESCE(?, guard) WHERE id = ?',
+      ),
+      nodeModel: db.prepare(
+        `UPDATE nodes SET model_calls = model_calls + 1, input_tokens = input_tokens + ?,
+         output_tokens = output_tokens + ?, cost_usd = cost_usd + ? WHERE id = ?`,
+      ),
+      nodeStep: db.prepare('UPDATE nodes SET steps = steps + 1 WHERE id = ?'),
+      nodeTool: db.prepare('UPDATE nodes SET tool_calls = tool_calls + 1 WHERE id = ?'),
+      nodeGuard: db.prepare('UPDATE nodes SET guard = ? WHERE id = ?'),
+    };
+    this.write = db.transaction((events: AnyEvent[]) => {
+      for (const event of events) this.apply(event);
+    });
+  }
+
+  /** Records every non-transient event of the bus; returns the unsubscribe function. */
+  attach(bus: EventBus): () => void {
+    return bus.subscribe((event) => this.record(event));
+  }
+
+  record(event: AnyEvent): void {
+    if (TRANSIENT_EVENTS.has(event.type)) return;
+    this.pending.push(event);
+    if (event.type === 'run.finished' || this.pending.length >= FLUSH_AT) {
+      this.tryFlush();
+    } else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.tryFlush());
+    }
+  }
+
+  /** Writes everything pending; throws `StoreWriteError` if it cannot. */
+  flush(): void {
+    this.scheduled = false;
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    try {
+      this.write(batch);
+      this.pending = [];
+      this.lastError = undefined;
+    } catch (error) {
+      if (isReadOnly(error)) throw new StoreReadOnlyError(this.file, error);
+      throw new StoreWriteError(this.file, batch.length, error);
+    }
+  }
+
+  private tryFlush(): void {
+    try {
+      this.flush();
+    } catch (error) {
+      const writeError =
+        error instanceof StoreWriteError ? error : new StoreWriteError(this.file, this.pending.length, error);
+      if (this.lastError?.message !== writeError.message) this.onError(writeError);
+      this.lastError = writeError;
+    }
+  }
+
+  private apply(e: AnyEvent): void {
+    const s = this.statements;
+    s.event.run(e.runId, e.nodeId, e.type, e.ts, JSON.stringify(e.data));
+    switch (e.type) {
+      case 'run.started':
+        s.runStart.run(e.runId, e.data.tenantId, e.agent, e.data.task, e.ts);
+        break;
+      case 'run.finished':
+        s.runFinish.run(e.data.outcome, e.ts, e.data.output ?? null, e.data.error ?? null, e.data.errorCode ?? null, e.runId);
+        break;
+      case 'agent.started':
+        s.nodeStart.run(e.nodeId, e.runId, e.data.parentNodeId ?? null, e.agent, e.data.task, e.data.fingerprint, e.depth, e.ts);
+        break;
+      case 'agent.finished':
+        s.nodeFinish.run(e.data.outcome, e.ts, e.data.output ?? null, e.data.error ?? null, e.data.guard ?? null, e.nodeId);
+        break;
+      case 'agent.step':
+        s.nodeStep.run(e.nodeId);
+        break;
+      case 'model.call':
+        s.nodeModel.run(e.data.inputTokens, e.data.outputTokens, e.data.costUsd, e.nodeId);
+        break;
+      case 'tool.call':
+        s.nodeTool.run(e.nodeId);
+        break;
+      case 'guard.tripped':
+        s.nodeGuard.run(e.data.guard, e.nodeId);
+        break;
+    }
+  }
+
+  listRuns(options: { tenantId?: string; limit?: number; status?: RunStatus } = {}): RunRow[] {
+    this.tryFlush();
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (options.tenantId) {
+      where.push('r.tenant_id = ?');
+      params.push(options.tenantId);
+    }
+    if (options.status) {
+      where.push('r.status = ?');
+      params.push(options.status);
+    }
+    params.push(options.limit ?? 50);
+    return this.db
+      .prepare(
+        `${RUN_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+         GROUP BY r.id ORDER BY r.started_at DESC, r.id DESC LIMIT ?`,
+      )
+      .all(...params) as RunRow[];
+  }
+
+  /** The full id of the run whose id starts with `prefix` (users type a few characters). */
+  resolveRunId(prefix: string): string {
+    this.tryFlush();
+    const rows = this.db
+      .prepare(`SELECT id FROM runs WHERE id >= ? AND id < ? ORDER BY id LIMIT 5`)
+      .all(prefix, `${prefix}\uffff`) as { id: string }[];
+    const exact = rows.find((r) => r.id === prefix);
+    if (exact) return exact.id;
+    if (rows.length === 1) return rows[0]!.id;
+    if (rows.length === 0) throw new RunNotFoundError(prefix);
+    throw new AmbiguousRunIdError(prefix, rows.map((r) => r.id));
+  }
+
+  getRun(id: string, tenantId?: string): { run: RunRow; nodes: NodeRow[] } {
+    this.tryFlush();
+    const run = this.db
+      .prepare(`${RUN_SELECT} WHERE r.id = ? ${tenantId ? 'AND r.tenant_id = ?' : ''} GROUP BY r.id`)
+      .get(...(tenantId ? [id, tenantId] : [id])) as RunRow | undefined;
+    if (!run) throw new RunNotFoundError(id);
+    const nodes = this.db
+      .prepare(
+        `SELECT id, run_id AS runId, parent_id AS parentId, agent, task, fingerprint, depth, status,
+         started_at AS startedAt, finished_at AS finishedAt, steps, model_calls AS modelCalls,
+         tool_calls AS toolCalls, input_tokens AS inputTokens, output_tokens AS outputTokens,
+         cost_usd AS costUsd, guard, output, error FROM nodes WHERE run_id = ? ORDER BY started_at, rowid`,
+      )
+      .all(id) as NodeRow[];
+    return { run, nodes };
+  }
+
+  events(runId: string, options: { afterSeq?: number; limit?: number } = {}): StoredEvent[] {
+    this.tryFlush();
+    const rows = this.db
+      .prepare(
+        `SELECT seq, run_id AS runId, node_id AS nodeId, type, ts, data FROM events
+         WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+      )
+      .all(runId, options.afterSeq ?? 0, options.limit ?? 10_000) as (StoredEvent & { data: string })[];
+    return rows.map((row) => ({ ...row, data: JSON.parse(row.data) }));
+  }
+
+  close(): void {
+    try {
+      this.flush();
+    } finally {
+      this.db.close();
+    }
+  }
+}
+
+const RUN_SELECT = `SELECT r.id, r.tenant_id AS tenantId, r.agent, r.task, r.status, r.started_at AS startedAt,
+  r.finished_at AS finishedAt, r.output, r.error, r.error_code AS errorCode,
+  COALESCE(SUM(n.input_tokens), 0) AS inputTokens, COALESCE(SUM(n.output_tokens), 0) AS outputTokens,
+  COALESCE(SUM(n.cost_usd), 0) AS costUsd
+  FROM runs r LEFT JOIN nodes n ON n.run_id = r.id`;
