@@ -2,7 +2,12 @@ import { type FileProblem, InvalidFileError, SwarmError } from '../core/errors.j
 
 export class ManifestError extends InvalidFileError {
   constructor(file: string, problems: readonly FileProblem[]) {
-    super('invalid_manifest', file, problems, 'Fix the fields listed above; `swarm agents validate` re-checks.');
+    super(
+      'invalid_manifest',
+      file,
+      problems,
+      'Fix the fields listed above; `swarm agents validate` re-checks.',
+    );
   }
 }
 
@@ -35,8 +40,12 @@ export class MaxStepsError extends SwarmError {
 
 export class StructuredOutputError extends SwarmError {
   constructor(agent: string, detail: string) {
-    super('invalid_structured_output', `agent "${agent}" did not produce output matching its schema: ${detail}`, {
-      hint: 'Check the output schema in the manifest, or use a model that supports structured output.',
-    });
+    super(
+      'invalid_structured_output',
+      `agent "${agent}" did not produce output matching its schema: ${detail}`,
+      {
+        hint: 'Check the output schema in the manifest, or use a model that supports structured output.',
+      },
+    );
   }
 }

@@ -4,11 +4,17 @@ import { budgetSchema } from '../core/config.js';
 const modelRef = z
   .string()
   .min(1)
-  .regex(/^[\w.-]+(:.+)?$/, 'must be "provider:model" (like openai-compatible:qwen2.5-coder) or an alias from config');
+  .regex(
+    /^[\w.-]+(:.+)?$/,
+    'must be "provider:model" (like openai-compatible:qwen2.5-coder) or an alias from config',
+  );
 
 const nameSchema = z
   .string()
-  .regex(/^[a-z][a-z0-9_-]{0,47}$/, 'must be lowercase letters, digits, _ or -, starting with a letter (max 48)');
+  .regex(
+    /^[a-z][a-z0-9_-]{0,47}$/,
+    'must be lowercase letters, digits, _ or -, starting with a letter (max 48)',
+  );
 
 /** An agent, as written in `agents/<name>.yaml`. */
 export const manifestSchema = z
@@ -19,15 +25,30 @@ export const manifestSchema = z
     model: z
       .union([modelRef, z.array(modelRef).min(1)])
       .optional()
-      .describe('A model ("provider:model"), an alias from swarm.config.yaml, or a fallback list tried in order.'),
+      .describe(
+        'A model ("provider:model"), an alias from swarm.config.yaml, or a fallback list tried in order.',
+      ),
     temperature: z.number().min(0).max(2).optional(),
     maxTokens: z.number().int().positive().optional().describe('Most output tokens per model call.'),
     tools: z.array(z.string().min(1)).default([]).describe('Tools the agent may call, by name.'),
-    delegates: z.array(nameSchema).default([]).describe('Agents this agent may delegate to; each becomes a tool.'),
+    delegates: z
+      .array(nameSchema)
+      .default([])
+      .describe('Agents this agent may delegate to; each becomes a tool.'),
     limits: z
       .object({
-        maxSteps: z.number().int().positive().optional().describe('Most model calls in one run of this agent.'),
-        maxDepth: z.number().int().min(0).optional().describe('Deepest delegation below a run of this agent.'),
+        maxSteps: z
+          .number()
+          .int()
+          .positive()
+          .optional()
+          .describe('Most model calls in one run of this agent.'),
+        maxDepth: z
+          .number()
+          .int()
+          .min(0)
+          .optional()
+          .describe('Deepest delegation below a run of this agent.'),
         budget: budgetSchema.optional().describe('Spend limit for runs started with this agent.'),
         timeoutSeconds: z.number().positive().optional(),
       })

@@ -28,7 +28,9 @@ export function loadManifestFile(file: string): LoadedManifest & { locate: Locat
     try {
       z.fromJSONSchema(parsed.value.output.schema as Parameters<typeof z.fromJSONSchema>[0]);
     } catch (error) {
-      problems.push(at(parsed.locate, ['output', 'schema'], `not a usable JSON Schema: ${(error as Error).message}`));
+      problems.push(
+        at(parsed.locate, ['output', 'schema'], `not a usable JSON Schema: ${(error as Error).message}`),
+      );
     }
   }
   if (problems.length) throw new ManifestError(file, problems);
@@ -55,22 +57,41 @@ export class AgentRegistry {
     }
     const byName = new Map<string, LoadedManifest>();
     const crossProblems = new Map<string, FileProblem[]>();
-    const add = (file: string, problem: FileProblem) => crossProblems.set(file, [...(crossProblems.get(file) ?? []), problem]);
+    const add = (file: string, problem: FileProblem) =>
+      crossProblems.set(file, [...(crossProblems.get(file) ?? []), problem]);
     for (const entry of loaded) {
       const other = byName.get(entry.manifest.name);
-      if (other) add(entry.file, at(entry.locate, ['name'], `agent "${entry.manifest.name}" is also defined in ${other.file}`));
+      if (other)
+        add(
+          entry.file,
+          at(entry.locate, ['name'], `agent "${entry.manifest.name}" is also defined in ${other.file}`),
+        );
       else byName.set(entry.manifest.name, entry);
     }
     const names = [...byName.keys()];
     for (const entry of loaded) {
       entry.manifest.delegates.forEach((name, i) => {
         if (!byName.has(name)) {
-          add(entry.file, at(entry.locate, ['delegates', i], `unknown agent "${name}" (known: ${names.join(', ') || 'none'})`));
+          add(
+            entry.file,
+            at(
+              entry.locate,
+              ['delegates', i],
+              `unknown agent "${name}" (known: ${names.join(', ') || 'none'})`,
+            ),
+          );
         }
       });
       entry.manifest.tools.forEach((name, i) => {
         if (!knownTools.has(name)) {
-          add(entry.file, at(entry.locate, ['tools', i], `unknown tool "${name}" (available: ${[...knownTools].join(', ')})`));
+          add(
+            entry.file,
+            at(
+              entry.locate,
+              ['tools', i],
+              `unknown tool "${name}" (available: ${[...knownTools].join(', ')})`,
+            ),
+          );
         }
       });
     }

@@ -1,6 +1,6 @@
 import type { BudgetLimits } from '../core/budget-ledger.js';
 import { CascadeContext } from '../core/context.js';
-import { GuardError, errorMessage, isSwarmError } from '../core/errors.js';
+import { errorMessage, GuardError, isSwarmError } from '../core/errors.js';
 import type { EventBus } from '../core/events.js';
 import type { AgentResult, AgentRunner } from './runner.js';
 

@@ -1,7 +1,11 @@
-import type { LanguageModelV3FunctionTool, LanguageModelV3Message, LanguageModelV3Prompt } from '@ai-sdk/provider';
+import type {
+  LanguageModelV3FunctionTool,
+  LanguageModelV3Message,
+  LanguageModelV3Prompt,
+} from '@ai-sdk/provider';
 import type { SwarmConfig } from '../core/config.js';
 import type { CascadeContext } from '../core/context.js';
-import { GuardError, errorMessage, isSwarmError } from '../core/errors.js';
+import { errorMessage, GuardError, isSwarmError } from '../core/errors.js';
 import type { ModelClient } from '../models/model-client.js';
 import { type ModelTarget, resolveModels } from '../models/model-ref.js';
 import type { Tool } from '../tools/tool.js';

@@ -15,7 +15,10 @@ const schemaCache = new WeakMap<Tool, LanguageModelV3FunctionTool>();
 export function toolSpec(tool: Tool): LanguageModelV3FunctionTool {
   let spec = schemaCache.get(tool);
   if (!spec) {
-    const { $schema: _ignored, ...inputSchema } = z.toJSONSchema(tool.input, { io: 'input' }) as Record<string, unknown>;
+    const { $schema: _ignored, ...inputSchema } = z.toJSONSchema(tool.input, { io: 'input' }) as Record<
+      string,
+      unknown
+    >;
     spec = {
       type: 'function',
       name: tool.name,
@@ -30,7 +33,9 @@ export function toolSpec(tool: Tool): LanguageModelV3FunctionTool {
 /** Failures that concern the whole run: they stop it instead of going back to the model. */
 export function isRunFatal(error: unknown): boolean {
   return (
-    error instanceof BudgetExceededError || error instanceof DeadlineExceededError || error instanceof CancelledError
+    error instanceof BudgetExceededError ||
+    error instanceof DeadlineExceededError ||
+    error instanceof CancelledError
   );
 }
 
@@ -56,7 +61,8 @@ export async function dispatchToolCall(
   let result: DispatchedCall;
   try {
     ctx.guard();
-    if (!tool) throw new ToolInputError(`unknown tool "${call.name}"; available: ${[...tools.keys()].join(', ')}`);
+    if (!tool)
+      throw new ToolInputError(`unknown tool "${call.name}"; available: ${[...tools.keys()].join(', ')}`);
     const args = parseArguments(tool, call.input);
     const value = await tool.execute(args, { ctx, signal: ctx.signal, workspace, callId: call.id });
     result = { ok: true, output: toOutput(value) };
@@ -103,7 +109,11 @@ function toOutput(value: unknown): LanguageModelV3ToolResultOutput {
 }
 
 function outputText(output: LanguageModelV3ToolResultOutput): string {
-  return 'value' in output ? (typeof output.value === 'string' ? output.value : JSON.stringify(output.value)) : output.type;
+  return 'value' in output
+    ? typeof output.value === 'string'
+      ? output.value
+      : JSON.stringify(output.value)
+    : output.type;
 }
 
 function clip(text: string, limit: number): string {

@@ -38,7 +38,9 @@ program
   .option('--json', 'print one JSON object with the outcome instead of streaming')
   .addHelpText('after', '\nExample:\n  $ swarm run planner "Write a haiku about queues" --budget-usd 0.05')
   .action((agent: string, task: string, opts) =>
-    runAction(async () => (await import('./commands/run.js')).runCommand({ ...globals(), ...opts, agent, task })),
+    runAction(async () =>
+      (await import('./commands/run.js')).runCommand({ ...globals(), ...opts, agent, task }),
+    ),
   );
 
 const agents = program.command('agents').description('list, validate and describe agent manifests');
@@ -59,7 +61,9 @@ agents
   .option('--json', 'machine-readable output')
   .addHelpText('after', '\nExample:\n  $ swarm agents validate agents/planner.yaml agents/coder.yaml')
   .action((files: string[], opts) =>
-    runAction(async () => (await import('./commands/agents.js')).validateAgents({ ...globals(), ...opts, files })),
+    runAction(async () =>
+      (await import('./commands/agents.js')).validateAgents({ ...globals(), ...opts, files }),
+    ),
   );
 agents
   .command('schema')
@@ -74,10 +78,19 @@ runs
   .description('recent runs, newest first')
   .option('--store <file>', 'SQLite store (default .swarm/swarm.db)')
   .option('-n, --limit <n>', 'how many', parseNumber, 20)
-  .addOption(new Option('--status <status>', 'only runs with this status').choices(['running', 'succeeded', 'failed', 'cancelled']))
+  .addOption(
+    new Option('--status <status>', 'only runs with this status').choices([
+      'running',
+      'succeeded',
+      'failed',
+      'cancelled',
+    ]),
+  )
   .option('--json', 'machine-readable output')
   .addHelpText('after', '\nExample:\n  $ swarm runs list --status failed --json')
-  .action((opts) => runAction(async () => (await import('./commands/runs.js')).listRuns({ ...globals(), ...opts })));
+  .action((opts) =>
+    runAction(async () => (await import('./commands/runs.js')).listRuns({ ...globals(), ...opts })),
+  );
 runs
   .command('show')
   .description("a run's lineage tree with each node's tokens, cost, time and outcome")
@@ -95,7 +108,9 @@ program
   .description('check the config, the store, the agents and every configured model endpoint')
   .option('--json', 'machine-readable output')
   .addHelpText('after', '\nExample:\n  $ swarm doctor --json')
-  .action((opts) => runAction(async () => (await import('./commands/doctor.js')).doctor({ ...globals(), ...opts })));
+  .action((opts) =>
+    runAction(async () => (await import('./commands/doctor.js')).doctor({ ...globals(), ...opts })),
+  );
 
 program
   .command('sim')
@@ -114,7 +129,9 @@ program
   .description('run the example planner, coder and reviewer against the simulator (replies are scripted)')
   .option('--json', 'print one JSON object with the outcome instead of streaming')
   .addHelpText('after', '\nExample:\n  $ swarm demo')
-  .action((opts) => runAction(async () => (await import('./commands/demo.js')).demo({ ...globals(), ...opts })));
+  .action((opts) =>
+    runAction(async () => (await import('./commands/demo.js')).demo({ ...globals(), ...opts })),
+  );
 
 function parseNumber(value: string): number {
   const n = Number(value);

@@ -38,10 +38,12 @@ export class StatusLine {
       case 'agent.started':
         this.agent = event.agent;
         this.depth = event.depth;
-        if (!this.tty && event.depth > 0) this.log(`${'  '.repeat(event.depth)}→ ${event.agent}: ${oneLine(event.data.task, 80)}`);
+        if (!this.tty && event.depth > 0)
+          this.log(`${'  '.repeat(event.depth)}→ ${event.agent}: ${oneLine(event.data.task, 80)}`);
         break;
       case 'agent.finished':
-        if (!this.tty && event.depth > 0) this.log(`${'  '.repeat(event.depth)}← ${event.agent} ${event.data.outcome}`);
+        if (!this.tty && event.depth > 0)
+          this.log(`${'  '.repeat(event.depth)}← ${event.agent} ${event.data.outcome}`);
         break;
       case 'model.call':
         this.tokens += event.data.inputTokens + event.data.outputTokens;
@@ -50,10 +52,18 @@ export class StatusLine {
         this.depth = event.depth;
         break;
       case 'model.retry':
-        this.log(pc.yellow(`retrying ${event.data.model} in ${formatDuration(event.data.delayMs)}: ${oneLine(event.data.reason, 100)}`));
+        this.log(
+          pc.yellow(
+            `retrying ${event.data.model} in ${formatDuration(event.data.delayMs)}: ${oneLine(event.data.reason, 100)}`,
+          ),
+        );
         break;
       case 'model.fallback':
-        this.log(pc.yellow(`falling back from ${event.data.from} to ${event.data.to}: ${oneLine(event.data.reason, 100)}`));
+        this.log(
+          pc.yellow(
+            `falling back from ${event.data.from} to ${event.data.to}: ${oneLine(event.data.reason, 100)}`,
+          ),
+        );
         break;
       case 'guard.tripped':
         this.log(pc.magenta(`guard ${event.data.guard}: ${oneLine(event.data.message, 160)}`));

@@ -16,7 +16,10 @@ export class CircuitBreaker {
   static signature(error: unknown): string {
     const name = error instanceof Error ? error.name : typeof error;
     const message = error instanceof Error ? error.message : String(error);
-    return `${name}: ${message.replace(/[0-9a-f]{8,}/gi, '#').replace(/\d+/g, 'N').slice(0, 300)}`;
+    return `${name}: ${message
+      .replace(/[0-9a-f]{8,}/gi, '#')
+      .replace(/\d+/g, 'N')
+      .slice(0, 300)}`;
   }
 
   recordFailure(key: string, error: unknown): void {

@@ -29,6 +29,8 @@ const providerSchema = z
     /** Azure resource name, Bedrock region. */
     resourceName: z.string().optional(),
     region: z.string().optional(),
+    /** Send JSON Schemas as `response_format: json_schema` (vLLM, llama.cpp, Ollama, LM Studio do); false sends json_object. */
+    structuredOutputs: z.boolean().optional(),
     /** Local servers cost nothing: every model of this provider is priced at zero unless listed in prices. */
     local: z.boolean().optional(),
   })

@@ -95,7 +95,8 @@ export class InvalidFileError extends SwarmError {
 
   constructor(code: string, file: string, problems: readonly FileProblem[], hint?: string) {
     const lines = problems.map(
-      (p) => `  ${file}${p.line === undefined ? '' : `:${p.line}${p.column === undefined ? '' : `:${p.column}`}`}` +
+      (p) =>
+        `  ${file}${p.line === undefined ? '' : `:${p.line}${p.column === undefined ? '' : `:${p.column}`}`}` +
         `${p.path ? ` ${p.path}` : ''}: ${p.message}`,
     );
     super(code, `${file} is not valid:\n${lines.join('\n')}`, hint === undefined ? undefined : { hint });

@@ -9,7 +9,13 @@ export interface EventData {
   'run.finished': { outcome: Outcome; output?: string; error?: string; errorCode?: string };
   'agent.started': { task: string; fingerprint: string; parentNodeId?: string };
   'agent.step': { step: number; finishReason: string; toolCalls: number; text: string };
-  'agent.finished': { outcome: Outcome; output?: string; error?: string; errorCode?: string; guard?: GuardName };
+  'agent.finished': {
+    outcome: Outcome;
+    output?: string;
+    error?: string;
+    errorCode?: string;
+    guard?: GuardName;
+  };
   'model.call': {
     model: string;
     attempt: number;

@@ -1,14 +1,20 @@
-export { type BudgetLimits, BudgetLedger, type BudgetSnapshot, type Reservation, type Spend } from './budget-ledger.js';
+export {
+  BudgetLedger,
+  type BudgetLimits,
+  type BudgetSnapshot,
+  type Reservation,
+  type Spend,
+} from './budget-ledger.js';
 export { CircuitBreaker } from './circuit-breaker.js';
 export {
+  budgetSchema,
   CONFIG_FILE,
+  configSchema,
+  loadConfig,
+  PROVIDER_TYPES,
   type PriceConfig,
   type ProviderConfig,
   type ProviderType,
-  PROVIDER_TYPES,
-  budgetSchema,
-  configSchema,
-  loadConfig,
   priceSchema,
   resolvePath,
   type SwarmConfig,

@@ -31,7 +31,11 @@ export class ModelCallError extends SwarmError {
   readonly status: number | undefined;
   readonly retryable: boolean;
 
-  constructor(model: string, message: string, options: { status?: number; retryable: boolean; cause?: unknown }) {
+  constructor(
+    model: string,
+    message: string,
+    options: { status?: number; retryable: boolean; cause?: unknown },
+  ) {
     super('model_call_failed', `model ${model}: ${message}`, {
       hint: options.retryable
         ? 'The endpoint kept failing; check it with `swarm doctor` or add a fallback model.'
@@ -48,9 +52,13 @@ export class ModelStreamError extends SwarmError {
   readonly retryable = true;
 
   constructor(model: string, detail: string, cause?: unknown) {
-    super('model_stream_failed', `model ${model}: the response stream failed (${detail}); partial output discarded`, {
-      hint: 'Usually a dropped connection or an overloaded server; the call is retried, then falls back.',
-      cause,
-    });
+    super(
+      'model_stream_failed',
+      `model ${model}: the response stream failed (${detail}); partial output discarded`,
+      {
+        hint: 'Usually a dropped connection or an overloaded server; the call is retried, then falls back.',
+        cause,
+      },
+    );
   }
 }

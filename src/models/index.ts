@@ -1,8 +1,8 @@
 export * from './errors.js';
 export {
-  ModelClient,
   type ModelCallRequest,
   type ModelCallResult,
+  ModelClient,
   type Pricing,
   type ToolCallRequest,
   type Usage,

@@ -5,9 +5,9 @@ import type {
   LanguageModelV3Prompt,
   LanguageModelV3StreamPart,
 } from '@ai-sdk/provider';
-import type { CascadeContext } from '../core/context.js';
-import { GuardError, SwarmError, errorMessage } from '../core/errors.js';
 import type { Reservation } from '../core/budget-ledger.js';
+import type { CascadeContext } from '../core/context.js';
+import { errorMessage, GuardError, SwarmError } from '../core/errors.js';
 import { ModelCallError, ModelStreamError } from './errors.js';
 import type { ModelTarget } from './model-ref.js';
 import type { LanguageModelFactory } from './providers.js';
@@ -94,7 +94,8 @@ export class ModelClient {
         if (error instanceof GuardError) throw error;
         const delay = retryDelay(error, attempt, this.retry);
         const wrapped = wrap(target.ref, error);
-        if (delay === undefined || (ctx.deadline !== undefined && Date.now() + delay >= ctx.deadline)) throw wrapped;
+        if (delay === undefined || (ctx.deadline !== undefined && Date.now() + delay >= ctx.deadline))
+          throw wrapped;
         ctx.emit('model.retry', { model: target.ref, attempt, delayMs: delay, reason: wrapped.message });
         await sleep(delay, ctx.signal).catch(() => ctx.guard());
       }
@@ -127,7 +128,11 @@ export class ModelClient {
       let finish: Extract<LanguageModelV3StreamPart, { type: 'finish' }> | undefined;
       const reader = stream.getReader();
       for (;;) {
-        const { done, value: part } = await reader.read();
+        const { done, value: part } = await reader.read().catch((error: unknown) => {
+          if (ctx.signal.aborted) throw error;
+          // the response had started: whatever broke it, the answer so far is partial
+          throw new ModelStreamError(target.ref, errorMessage(streamCause(error)), error);
+        });
         if (done) break;
         switch (part.type) {
           case 'text-delta':
@@ -186,7 +191,12 @@ export class ModelClient {
     }
   }
 
-  private reserve(ctx: CascadeContext, ref: string, inputTokens: number, maxOutputTokens: number): Reservation {
+  private reserve(
+    ctx: CascadeContext,
+    ref: string,
+    inputTokens: number,
+    maxOutputTokens: number,
+  ): Reservation {
     // a money budget cannot be enforced for a model whose price is unknown: worstCase() then throws and says so
     const priced = this.pricing.isKnown(ref) || ctx.ledger.limits.usd !== undefined;
     const usd = priced ? this.pricing.worstCase(ref, inputTokens, maxOutputTokens) : 0;
@@ -198,13 +208,22 @@ export class ModelClient {
   }
 
   /** A call that broke off after streaming output was probably billed: count what was seen. */
-  private settleFailed(ctx: CascadeContext, ref: string, reservation: Reservation, input: number, outputChars: number) {
+  private settleFailed(
+    ctx: CascadeContext,
+    ref: string,
+    reservation: Reservation,
+    input: number,
+    outputChars: number,
+  ) {
     if (outputChars === 0) {
       ctx.ledger.release(reservation);
       return;
     }
     const usage = { inputTokens: input, outputTokens: Math.ceil(outputChars / 3), cachedInputTokens: 0 };
-    ctx.ledger.commit(reservation, { tokens: usage.inputTokens + usage.outputTokens, usd: this.cost(ref, usage) });
+    ctx.ledger.commit(reservation, {
+      tokens: usage.inputTokens + usage.outputTokens,
+      usd: this.cost(ref, usage),
+    });
   }
 }
 
@@ -217,5 +236,15 @@ function wrap(ref: string, error: unknown): SwarmError {
     status !== undefined
       ? `HTTP ${status}: ${errorMessage(error)}`
       : `${errorMessage(error)}${cause ? ` (${errorMessage(cause)})` : ''}`;
-  return new ModelCallError(ref, detail, { ...(status === undefined ? {} : { status }), retryable, cause: error });
+  return new ModelCallError(ref, detail, {
+    ...(status === undefined ? {} : { status }),
+    retryable,
+    cause: error,
+  });
+}
+
+/** The AI SDK wraps a dropped connection as an HTTP 200 error; its cause says what happened. */
+function streamCause(error: unknown): unknown {
+  const cause = (error as { cause?: unknown }).cause;
+  return (error as { statusCode?: number }).statusCode === 200 && cause ? cause : error;
 }

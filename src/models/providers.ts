@@ -54,6 +54,7 @@ async function build(target: ModelTarget, env: NodeJS.ProcessEnv): Promise<Langu
         name: provider,
         baseURL,
         includeUsage: true,
+        supportsStructuredOutputs: config.structuredOutputs ?? true,
         ...(key ? { apiKey: key } : {}),
         ...(headers ? { headers } : {}),
       }).chatModel(modelId);
@@ -61,16 +62,20 @@ async function build(target: ModelTarget, env: NodeJS.ProcessEnv): Promise<Langu
     case 'openai': {
       requireKey(target, key, 'OPENAI_API_KEY');
       const { createOpenAI } = await import('@ai-sdk/openai');
-      return createOpenAI({ apiKey: key, ...(config.baseURL ? { baseURL: config.baseURL } : {}), ...(headers ? { headers } : {}) })(
-        modelId,
-      );
+      return createOpenAI({
+        apiKey: key,
+        ...(config.baseURL ? { baseURL: config.baseURL } : {}),
+        ...(headers ? { headers } : {}),
+      })(modelId);
     }
     case 'anthropic': {
       requireKey(target, key, 'ANTHROPIC_API_KEY');
       const { createAnthropic } = await import('@ai-sdk/anthropic');
-      return createAnthropic({ apiKey: key, ...(config.baseURL ? { baseURL: config.baseURL } : {}), ...(headers ? { headers } : {}) })(
-        modelId,
-      );
+      return createAnthropic({
+        apiKey: key,
+        ...(config.baseURL ? { baseURL: config.baseURL } : {}),
+        ...(headers ? { headers } : {}),
+      })(modelId);
     }
     case 'google': {
       requireKey(target, key, 'GOOGLE_GENERATIVE_AI_API_KEY');
@@ -83,7 +88,8 @@ async function build(target: ModelTarget, env: NodeJS.ProcessEnv): Promise<Langu
     }
     case 'bedrock': {
       const region = config.region ?? env.AWS_REGION;
-      if (!region) throw new ProviderSetupError(provider, 'no AWS region (set providers.<name>.region or AWS_REGION)');
+      if (!region)
+        throw new ProviderSetupError(provider, 'no AWS region (set providers.<name>.region or AWS_REGION)');
       const { createAmazonBedrock } = await import('@ai-sdk/amazon-bedrock');
       return createAmazonBedrock({ region, ...(headers ? { headers } : {}) })(modelId);
     }
@@ -91,7 +97,10 @@ async function build(target: ModelTarget, env: NodeJS.ProcessEnv): Promise<Langu
       requireKey(target, key, 'AZURE_API_KEY');
       const resourceName = config.resourceName ?? env.AZURE_RESOURCE_NAME;
       if (!resourceName && !config.baseURL) {
-        throw new ProviderSetupError(provider, 'no resource name (set providers.<name>.resourceName or AZURE_RESOURCE_NAME)');
+        throw new ProviderSetupError(
+          provider,
+          'no resource name (set providers.<name>.resourceName or AZURE_RESOURCE_NAME)',
+        );
       }
       const { createAzure } = await import('@ai-sdk/azure');
       return createAzure({
@@ -104,7 +113,11 @@ async function build(target: ModelTarget, env: NodeJS.ProcessEnv): Promise<Langu
   }
 }
 
-function requireKey(target: ModelTarget, key: string | undefined, fallbackEnv: string): asserts key is string {
+function requireKey(
+  target: ModelTarget,
+  key: string | undefined,
+  fallbackEnv: string,
+): asserts key is string {
   if (!key) {
     throw new ProviderSetupError(
       target.provider,

@@ -14,7 +14,12 @@ const MAX_RETRY_AFTER_MS = 120_000;
  * not worth retrying. A server's `retry-after-ms` or `retry-after` (seconds
  * or an HTTP date) wins over the exponential backoff.
  */
-export function retryDelay(error: unknown, attempt: number, policy: RetryPolicy, now = Date.now()): number | undefined {
+export function retryDelay(
+  error: unknown,
+  attempt: number,
+  policy: RetryPolicy,
+  now = Date.now(),
+): number | undefined {
   if (attempt >= policy.attempts) return undefined;
   if (!isRetryable(error)) return undefined;
   const fromServer = serverDelay(error, now);

@@ -37,6 +37,7 @@ export function estimatePromptTokens(
       }
     }
   }
-  for (const tool of tools) chars += tool.name.length + (tool.description?.length ?? 0) + JSON.stringify(tool.inputSchema).length;
+  for (const tool of tools)
+    chars += tool.name.length + (tool.description?.length ?? 0) + JSON.stringify(tool.inputSchema).length;
   return Math.ceil(chars / 3);
 }

@@ -11,10 +11,14 @@ export class StoreReadOnlyError extends SwarmError {
 
 export class StoreOpenError extends SwarmError {
   constructor(file: string, cause: unknown) {
-    super('store_open_failed', `cannot open the store ${file}: ${cause instanceof Error ? cause.message : cause}`, {
-      hint: 'Check that the directory exists and is writable, and that no other program holds the file locked.',
-      cause,
-    });
+    super(
+      'store_open_failed',
+      `cannot open the store ${file}: ${cause instanceof Error ? cause.message : cause}`,
+      {
+        hint: 'Check that the directory exists and is writable, and that no other program holds the file locked.',
+        cause,
+      },
+    );
   }
 }
 

@@ -153,13 +153,36 @@ export class RunStore {
         s.runStart.run(e.runId, e.data.tenantId, e.agent, e.data.task, e.ts);
         break;
       case 'run.finished':
-        s.runFinish.run(e.data.outcome, e.ts, e.data.output ?? null, e.data.error ?? null, e.data.errorCode ?? null, e.runId);
+        s.runFinish.run(
+          e.data.outcome,
+          e.ts,
+          e.data.output ?? null,
+          e.data.error ?? null,
+          e.data.errorCode ?? null,
+          e.runId,
+        );
         break;
       case 'agent.started':
-        s.nodeStart.run(e.nodeId, e.runId, e.data.parentNodeId ?? null, e.agent, e.data.task, e.data.fingerprint, e.depth, e.ts);
+        s.nodeStart.run(
+          e.nodeId,
+          e.runId,
+          e.data.parentNodeId ?? null,
+          e.agent,
+          e.data.task,
+          e.data.fingerprint,
+          e.depth,
+          e.ts,
+        );
         break;
       case 'agent.finished':
-        s.nodeFinish.run(e.data.outcome, e.ts, e.data.output ?? null, e.data.error ?? null, e.data.guard ?? null, e.nodeId);
+        s.nodeFinish.run(
+          e.data.outcome,
+          e.ts,
+          e.data.output ?? null,
+          e.data.error ?? null,
+          e.data.guard ?? null,
+          e.nodeId,
+        );
         break;
       case 'agent.step':
         s.nodeStep.run(e.nodeId);
@@ -207,7 +230,10 @@ export class RunStore {
     if (exact) return exact.id;
     if (rows.length === 1) return rows[0]!.id;
     if (rows.length === 0) throw new RunNotFoundError(prefix);
-    throw new AmbiguousRunIdError(prefix, rows.map((r) => r.id));
+    throw new AmbiguousRunIdError(
+      prefix,
+      rows.map((r) => r.id),
+    );
   }
 
   getRun(id: string, tenantId?: string): { run: RunRow; nodes: NodeRow[] } {

@@ -35,10 +35,12 @@ export async function listAgents(opts: AgentsOptions): Promise<number> {
     return 0;
   }
   for (const { manifest, file } of agents) {
-    const model = manifest.model === undefined ? pc.dim('(default model)') : [manifest.model].flat().join(' → ');
+    const model =
+      manifest.model === undefined ? pc.dim('(default model)') : [manifest.model].flat().join(' → ');
     process.stdout.write(`${pc.bold(manifest.name)}  ${model}\n  ${manifest.description}\n`);
     if (manifest.tools.length) process.stdout.write(`  ${pc.dim('tools:')} ${manifest.tools.join(', ')}\n`);
-    if (manifest.delegates.length) process.stdout.write(`  ${pc.dim('delegates to:')} ${manifest.delegates.join(', ')}\n`);
+    if (manifest.delegates.length)
+      process.stdout.write(`  ${pc.dim('delegates to:')} ${manifest.delegates.join(', ')}\n`);
     process.stdout.write(`  ${pc.dim(file)}\n`);
   }
   return 0;
@@ -60,11 +62,19 @@ export async function validateAgents(opts: AgentsOptions & { files: string[] }):
     else if (error instanceof ManifestError) errors = [error];
     else throw error;
   }
-  const problemsOf = (file: string): readonly FileProblem[] => errors.find((e) => e.file === file)?.problems ?? [];
+  const problemsOf = (file: string): readonly FileProblem[] =>
+    errors.find((e) => e.file === file)?.problems ?? [];
   const otherFiles = errors.filter((e) => !wanted.includes(e.file));
-  const results = wanted.map((file) => ({ file, ok: problemsOf(file).length === 0, problems: problemsOf(file) }));
+  const results = wanted.map((file) => ({
+    file,
+    ok: problemsOf(file).length === 0,
+    problems: problemsOf(file),
+  }));
   if (opts.json) {
-    printJson({ ok: errors.length === 0, files: [...results, ...otherFiles.map((e) => ({ file: e.file, ok: false, problems: e.problems }))] });
+    printJson({
+      ok: errors.length === 0,
+      files: [...results, ...otherFiles.map((e) => ({ file: e.file, ok: false, problems: e.problems }))],
+    });
     return errors.length === 0 ? 0 : 1;
   }
   if (wanted.length === 0) process.stdout.write('No manifests found.\n');

@@ -33,7 +33,11 @@ export async function demo(opts: { config?: string; json?: boolean }): Promise<n
           ),
       );
     }
-    return await runWithConfig(config, { agent: 'planner', task: DEMO_TASK, ...(opts.json ? { json: true } : {}) });
+    return await runWithConfig(config, {
+      agent: 'planner',
+      task: DEMO_TASK,
+      ...(opts.json ? { json: true } : {}),
+    });
   } finally {
     await sim.close();
   }

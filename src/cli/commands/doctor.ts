@@ -1,7 +1,7 @@
 import pc from 'picocolors';
 import { z } from 'zod';
 import { AgentRegistry } from '../../agents/registry.js';
-import { type SwarmConfig, loadConfig, resolvePath } from '../../core/config.js';
+import { loadConfig, resolvePath, type SwarmConfig } from '../../core/config.js';
 import { errorMessage, isSwarmError } from '../../core/errors.js';
 import { localProviders, type ModelTarget, resolveModels } from '../../models/model-ref.js';
 import { PriceTable } from '../../models/prices.js';
@@ -26,7 +26,8 @@ export async function doctor(opts: { config?: string; json?: boolean }): Promise
   const add = (check: Check) => {
     checks.push(check);
     if (!opts.json) {
-      const mark = check.status === 'ok' ? pc.green('✓') : check.status === 'warn' ? pc.yellow('!') : pc.red('✗');
+      const mark =
+        check.status === 'ok' ? pc.green('✓') : check.status === 'warn' ? pc.yellow('!') : pc.red('✗');
       process.stdout.write(`${mark} ${pc.bold(check.name)}: ${check.detail}\n`);
       if (check.hint && check.status !== 'ok') process.stdout.write(`  ${pc.dim('fix:')} ${check.hint}\n`);
     }
@@ -48,7 +49,10 @@ export async function doctor(opts: { config?: string; json?: boolean }): Promise
   }
   let registry: AgentRegistry | undefined;
   try {
-    registry = AgentRegistry.fromDirectory(resolvePath(config, config.agents), new Set(builtinTools().map((t) => t.name)));
+    registry = AgentRegistry.fromDirectory(
+      resolvePath(config, config.agents),
+      new Set(builtinTools().map((t) => t.name)),
+    );
     const n = registry.names().length;
     add({
       name: 'agents',
@@ -73,7 +77,11 @@ export async function doctor(opts: { config?: string; json?: boolean }): Promise
   return finish(checks, opts.json);
 }
 
-function collectTargets(config: SwarmConfig, registry: AgentRegistry | undefined, add: (c: Check) => void): ModelTarget[] {
+function collectTargets(
+  config: SwarmConfig,
+  registry: AgentRegistry | undefined,
+  add: (c: Check) => void,
+): ModelTarget[] {
   const wanted: { ref: string | string[] | undefined; who: string }[] = [];
   if (config.defaultModel) wanted.push({ ref: config.defaultModel, who: 'defaultModel' });
   for (const alias of Object.keys(config.models)) wanted.push({ ref: alias, who: `alias ${alias}` });
@@ -93,7 +101,9 @@ function collectTargets(config: SwarmConfig, registry: AgentRegistry | undefined
 
 async function checkEndpoint(target: ModelTarget, prices: PriceTable): Promise<Check> {
   const name = `model ${target.ref}`;
-  const priceNote = prices.isKnown(target.ref) ? '' : ' (no price known: a money budget cannot be enforced; add it under prices:)';
+  const priceNote = prices.isKnown(target.ref)
+    ? ''
+    : ' (no price known: a money budget cannot be enforced; add it under prices:)';
   const { type } = target.config;
   if (type !== 'openai-compatible' && type !== 'openai') {
     const keyEnv = target.config.apiKeyEnv;
@@ -108,9 +118,15 @@ async function checkEndpoint(target: ModelTarget, prices: PriceTable): Promise<C
     target.config.baseURL ??
     (type === 'openai' ? 'https://api.openai.com/v1' : process.env.OPENAI_COMPATIBLE_BASE_URL);
   if (!baseURL) {
-    return { name, status: 'fail', detail: 'no base URL', hint: `Set providers.${target.provider}.baseURL in swarm.config.yaml.` };
+    return {
+      name,
+      status: 'fail',
+      detail: 'no base URL',
+      hint: `Set providers.${target.provider}.baseURL in swarm.config.yaml.`,
+    };
   }
-  const keyEnv = target.config.apiKeyEnv ?? (type === 'openai' ? 'OPENAI_API_KEY' : 'OPENAI_COMPATIBLE_API_KEY');
+  const keyEnv =
+    target.config.apiKeyEnv ?? (type === 'openai' ? 'OPENAI_API_KEY' : 'OPENAI_COMPATIBLE_API_KEY');
   const key = process.env[keyEnv];
   try {
     const response = await fetch(`${baseURL.replace(/\/$/, '')}/models`, {
@@ -122,7 +138,8 @@ async function checkEndpoint(target: ModelTarget, prices: PriceTable): Promise<C
         name,
         status: 'fail',
         detail: `${baseURL} answered HTTP ${response.status}`,
-        hint: response.status === 401 ? `Set a valid key in ${keyEnv}.` : 'Check the base URL and the server.',
+        hint:
+          response.status === 401 ? `Set a valid key in ${keyEnv}.` : 'Check the base URL and the server.',
       };
     }
     const ids = modelList.parse(await response.json()).data.map((m) => m.id);
@@ -134,7 +151,11 @@ async function checkEndpoint(target: ModelTarget, prices: PriceTable): Promise<C
         hint: `Use one of: ${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ', …' : ''}`,
       };
     }
-    return { name, status: priceNote ? 'warn' : 'ok', detail: `${baseURL} serves ${target.modelId}${priceNote}` };
+    return {
+      name,
+      status: priceNote ? 'warn' : 'ok',
+      detail: `${baseURL} serves ${target.modelId}${priceNote}`,
+    };
   } catch (error) {
     return {
       name,

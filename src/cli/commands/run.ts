@@ -81,8 +81,14 @@ export async function runWithConfig(config: SwarmConfig, opts: RunCommandOptions
         runId: outcome.runId,
         outcome: outcome.outcome,
         ...(outcome.outcome === 'succeeded'
-          ? { output: outcome.output, ...(outcome.structured === undefined ? {} : { structured: outcome.structured }) }
-          : { error: errorMessage(outcome.error), ...(isSwarmError(outcome.error) ? { code: outcome.error.code } : {}) }),
+          ? {
+              output: outcome.output,
+              ...(outcome.structured === undefined ? {} : { structured: outcome.structured }),
+            }
+          : {
+              error: errorMessage(outcome.error),
+              ...(isSwarmError(outcome.error) ? { code: outcome.error.code } : {}),
+            }),
         agents: nodes.length,
         inputTokens: run.inputTokens,
         outputTokens: run.outputTokens,
@@ -91,7 +97,12 @@ export async function runWithConfig(config: SwarmConfig, opts: RunCommandOptions
       });
     } else {
       if (outcome.outcome !== 'succeeded') process.stderr.write(formatError(outcome.error));
-      const mark = outcome.outcome === 'succeeded' ? pc.green('✓') : outcome.outcome === 'cancelled' ? pc.yellow('■') : pc.red('✗');
+      const mark =
+        outcome.outcome === 'succeeded'
+          ? pc.green('✓')
+          : outcome.outcome === 'cancelled'
+            ? pc.yellow('■')
+            : pc.red('✗');
       process.stderr.write(
         `${mark} ${outcome.outcome} · ${run.id} · ${nodes.length} agent${nodes.length === 1 ? '' : 's'} · ` +
           `${formatTokens(run.inputTokens + run.outputTokens)} tokens · ${formatUsd(run.costUsd)} · ` +

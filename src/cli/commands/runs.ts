@@ -14,7 +14,9 @@ function openStore(opts: StoreOptions): RunStore {
   return new RunStore(resolvePath(config, opts.store ?? config.store));
 }
 
-export async function listRuns(opts: StoreOptions & { limit: number; status?: 'running' | 'succeeded' | 'failed' | 'cancelled' }) {
+export async function listRuns(
+  opts: StoreOptions & { limit: number; status?: 'running' | 'succeeded' | 'failed' | 'cancelled' },
+) {
   const store = openStore(opts);
   try {
     const runs = store.listRuns({ limit: opts.limit, ...(opts.status ? { status: opts.status } : {}) });
@@ -62,7 +64,9 @@ export async function showRun(opts: StoreOptions & { id: string; events?: boolea
     if (events) {
       process.stdout.write(`\n${pc.dim('events:')}\n`);
       for (const e of events) {
-        process.stdout.write(`${String(e.seq).padStart(5)} ${new Date(e.ts).toISOString()} ${e.type.padEnd(14)} ${oneLine(JSON.stringify(e.data), 110)}\n`);
+        process.stdout.write(
+          `${String(e.seq).padStart(5)} ${new Date(e.ts).toISOString()} ${e.type.padEnd(14)} ${oneLine(JSON.stringify(e.data), 110)}\n`,
+        );
       }
     }
     return 0;
@@ -98,11 +102,17 @@ export function renderTree(roots: readonly TreeNode[]): string[] {
         pc.dim(oneLine(node.task, 50)),
     );
     if (node.error && node.status !== 'succeeded') {
-      lines.push(`${prefix}${top ? '' : last ? '   ' : '│  '}${pc.red('↳')} ${pc.dim(oneLine(node.error, 110))}`);
+      lines.push(
+        `${prefix}${top ? '' : last ? '   ' : '│  '}${pc.red('↳')} ${pc.dim(oneLine(node.error, 110))}`,
+      );
     }
     const childPrefix = top ? prefix : prefix + (last ? '   ' : '│  ');
-    node.children.forEach((c, i) => walk(c, childPrefix, i === node.children.length - 1, false));
+    node.children.forEach((c, i) => {
+      walk(c, childPrefix, i === node.children.length - 1, false);
+    });
   };
-  roots.forEach((r, i) => walk(r, '', i === roots.length - 1, true));
+  roots.forEach((r, i) => {
+    walk(r, '', i === roots.length - 1, true);
+  });
   return lines;
 }
