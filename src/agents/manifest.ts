@@ -71,7 +71,6 @@ export type AgentManifest = z.infer<typeof manifestSchema>;
 /** The JSON Schema editors use to check manifests (`swarm agents schema`). */
 export function manifestJsonSchema(): Record<string, unknown> {
   return {
-    $id: 'https://swarm.dev/schemas/agent-manifest.json',
     title: 'Swarm agent manifest',
     ...z.toJSONSchema(manifestSchema, { io: 'input' }),
   };

@@ -45,7 +45,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     resolvePath(config, options.agentsDir ?? config.agents),
     new Set(tools.keys()),
   );
-  const store = new RunStore(resolvePath(config, options.storeFile ?? config.store), options.onStoreError);
+  const store = new RunStore(resolvePath(config, options.storeFile ?? config.store), {
+    ...(options.onStoreError ? { onError: options.onStoreError } : {}),
+  });
   const events = new EventBus(options.onListenerError);
   const detach = store.attach(events);
   const prices = PriceTable.load(config.prices, localProviders(config));

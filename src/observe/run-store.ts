@@ -69,11 +69,19 @@ export class RunStore {
   private readonly write: (events: AnyEvent[]) => void;
   private readonly statements;
 
+  private readonly onError: (error: StoreWriteError) => void;
+
   constructor(
     readonly file: string,
-    private readonly onError: (error: StoreWriteError) => void = () => {},
+    options: {
+      /** Told once per distinct write failure; the events stay pending. */
+      onError?: (error: StoreWriteError) => void;
+      /** How long a write waits for another process's lock before failing. */
+      busyTimeoutMs?: number;
+    } = {},
   ) {
-    this.db = openStoreFile(file);
+    this.onError = options.onError ?? (() => {});
+    this.db = openStoreFile(file, options.busyTimeoutMs);
     const db = this.db;
     this.statements = {
       event: db.prepare('INSERT INTO events (run_id, node_id, type, ts, data) VALUES (?, ?, ?, ?, ?)'),

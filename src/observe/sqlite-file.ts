@@ -11,7 +11,7 @@ type SqliteDatabase = Database.Database;
  * up to date. A file whose permission bits allow no writing is refused up
  * front even when running as root: the owner marked it read-only on purpose.
  */
-export function openStoreFile(file: string): SqliteDatabase {
+export function openStoreFile(file: string, busyTimeoutMs = 5000): SqliteDatabase {
   if (file !== ':memory:') {
     if (existsSync(file) && (statSync(file).mode & 0o222) === 0) throw new StoreReadOnlyError(file);
     try {
@@ -25,7 +25,7 @@ export function openStoreFile(file: string): SqliteDatabase {
     db = new Database(file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 5000');
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
     db.pragma('foreign_keys = ON');
     migrate(db, file);
   } catch (error) {
