@@ -21,7 +21,7 @@ export function loadManifestFile(file: string): LoadedManifest & { locate: Locat
   } catch (error) {
     throw new ManifestError(file, [{ path: '', message: `cannot read: ${(error as Error).message}` }]);
   }
-  const parsed = parseStructured(file, text, manifestSchema);
+  const parsed = parseStructured(text, manifestSchema);
   if (!parsed.ok) throw new ManifestError(file, parsed.problems);
   const problems: FileProblem[] = [];
   if (parsed.value.output) {

@@ -109,7 +109,7 @@ export function loadConfig(options: { cwd: string; file?: string | undefined }):
     if (explicit) throw new ConfigError(file, [{ path: '', message: 'file not found' }]);
     return { ...configSchema.parse({}), file: undefined, root: options.cwd };
   }
-  const parsed = parseStructured(file, readFileSync(file, 'utf8'), configSchema);
+  const parsed = parseStructured(readFileSync(file, 'utf8'), configSchema);
   if (!parsed.ok) throw new ConfigError(file, parsed.problems);
   return { ...parsed.value, file, root: options.cwd };
 }

@@ -30,4 +30,4 @@ export * from './errors.js';
 export * from './events.js';
 export { normaliseTask, taskFingerprint } from './fingerprint.js';
 export { newId } from './ids.js';
-export { type Locator, parseStructured, readStructured } from './structured-file.js';
+export { type Locator, parseStructured } from './structured-file.js';

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import type { FileProblem } from './errors.js';
@@ -13,7 +12,6 @@ export type Locator = (path: readonly (string | number)[]) => { line: number; co
  * config names exactly what to fix.
  */
 export function parseStructured<S extends z.ZodType>(
-  file: string,
   text: string,
   schema: S,
 ): { ok: true; value: z.output<S>; locate: Locator } | { ok: false; problems: FileProblem[] } {
@@ -45,10 +43,6 @@ export function parseStructured<S extends z.ZodType>(
       };
     }),
   };
-}
-
-export function readStructured<S extends z.ZodType>(file: string, schema: S) {
-  return parseStructured(file, readFileSync(file, 'utf8'), schema);
 }
 
 /** The nearest node on the path that exists (a missing field points at its parent object). */

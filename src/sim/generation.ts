@@ -1,0 +1,198 @@
+import type { ServerResponse } from 'node:http';
+import { sendOpenAiError } from './http-io.js';
+import { type FinishReason, planReply, type ReplyPlan } from './reply-plan.js';
+import type { RecordedRequest } from './request-log.js';
+import type { RequestFeatures } from './rule-book.js';
+import type { Fault } from './scenario.js';
+import type { FinishLabel } from './sim-metrics.js';
+import type { SimState } from './sim-state.js';
+import { sleep } from './sleep.js';
+import { estimateTokens, type Usage } from './tokens.js';
+
+/** How one endpoint (chat or legacy completions) puts a planned reply on the wire. */
+export interface WireFormat {
+  body(plan: ReplyPlan, usage: Usage): unknown;
+  /** Every SSE payload in order; `usage` is given when the client asked for include_usage. */
+  chunks(plan: ReplyPlan, usage: Usage | undefined): object[];
+}
+
+export interface GenerationRequest {
+  model: string;
+  features: RequestFeatures;
+  promptText: string;
+  stream: boolean;
+  includeUsage: boolean;
+  maxTokens: number | undefined;
+  toolsAllowed: boolean;
+  wire: WireFormat;
+}
+
+const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+  connection: 'keep-alive',
+};
+
+/**
+ * Serves one generation request: pick the rule, answer an HTTP fault at the
+ * door, otherwise queue for a slot, wait the latency, then deliver the reply
+ * (whole or streamed) with any cut, stall or malformed fault on the way.
+ * `signal` aborts when the client hangs up or the server closes; the slot
+ * and the KV blocks are given back whatever happens.
+ */
+export async function serveGeneration(
+  state: SimState,
+  request: GenerationRequest,
+  res: ServerResponse,
+  signal: AbortSignal,
+  entry: RecordedRequest,
+): Promise<void> {
+  const selection = state.book.select(request.features);
+  entry.rule = selection.label;
+  const plan = planReply(selection.reply, state.scenario.defaults, request);
+  const fault = selection.fault;
+  if (fault?.type === 'http') {
+    await sleep(plan.latencyMs, signal);
+    if (!signal.aborted) sendHttpFault(res, fault);
+    return;
+  }
+  const release = await state.gate.acquire(request.model, signal);
+  if (!release) return;
+  const promptTokens = plan.promptTokens ?? estimateTokens(request.promptText);
+  const admission = state.metrics.admit(
+    request.model,
+    request.promptText,
+    promptTokens,
+    plan.completionTokens,
+  );
+  const usage: Usage = {
+    promptTokens,
+    completionTokens: plan.completionTokens,
+    cachedTokens: admission.cachedTokens,
+  };
+  let delivered = false;
+  try {
+    await sleep(plan.latencyMs, signal);
+    if (signal.aborted) return;
+    delivered = request.stream
+      ? await writeStream(
+          res,
+          request.wire.chunks(plan, request.includeUsage ? usage : undefined),
+          plan,
+          fault,
+          signal,
+        )
+      : await writeBody(res, JSON.stringify(request.wire.body(plan, usage)), fault, signal);
+  } finally {
+    admission.finish(
+      delivered ? finishLabel(plan.finishReason) : 'abort',
+      delivered ? usage.completionTokens : 0,
+    );
+    release();
+  }
+}
+
+type DeliveryFault = Exclude<Fault, { type: 'http' }> | undefined;
+
+async function writeStream(
+  res: ServerResponse,
+  payloads: object[],
+  plan: ReplyPlan,
+  fault: DeliveryFault,
+  signal: AbortSignal,
+): Promise<boolean> {
+  res.writeHead(200, SSE_HEADERS);
+  res.flushHeaders();
+  // A fault placed past the last chunk strikes just before [DONE] rather than not at all.
+  const faultAt = fault === undefined ? -1 : Math.min(fault.afterChunks, payloads.length);
+  for (let i = 0; i <= payloads.length; i++) {
+    if (i === faultAt && fault !== undefined) {
+      if (fault.type === 'cut') {
+        dropConnection(res);
+        return false;
+      }
+      if (fault.type === 'stall') await sleep(fault.stallMs ?? Number.POSITIVE_INFINITY, signal);
+      if (fault.type === 'malformed' && !signal.aborted) {
+        // Truncated JSON in an otherwise well-formed event; the stream then carries on.
+        res.write('data: {"id":"malformed","choices":[{"delta":\n\n');
+      }
+    }
+    if (i > 0) await sleep(plan.chunkDelayMs, signal);
+    if (signal.aborted || res.destroyed) return false;
+    res.write(`data: ${i < payloads.length ? JSON.stringify(payloads[i]) : '[DONE]'}\n\n`);
+  }
+  res.end();
+  return true;
+}
+
+async function writeBody(res: ServerResponse, text: string, fault: DeliveryFault, signal: AbortSignal) {
+  const bytes = Buffer.from(text);
+  const half = bytes.subarray(0, Math.floor(bytes.length / 2));
+  const headers = { 'content-type': 'application/json' };
+  switch (fault?.type) {
+    case 'cut':
+      // Promise the whole body, send half, drop the connection: the client's body read fails.
+      res.writeHead(200, { ...headers, 'content-length': String(bytes.length) });
+      res.write(half);
+      dropConnection(res);
+      return false;
+    case 'malformed':
+      res.writeHead(200, { ...headers, 'content-length': String(half.length) });
+      res.end(half);
+      return true;
+    case 'stall':
+      await sleep(fault.stallMs ?? Number.POSITIVE_INFINITY, signal);
+      if (signal.aborted) return false;
+      break;
+  }
+  res.writeHead(200, { ...headers, 'content-length': String(bytes.length) });
+  res.end(bytes);
+  return true;
+}
+
+/** Closes the connection once what was written has gone out, leaving the HTTP response unfinished. */
+function dropConnection(res: ServerResponse) {
+  if (res.socket) res.socket.end();
+  else res.destroy();
+}
+
+function sendHttpFault(res: ServerResponse, fault: Extract<Fault, { type: 'http' }>) {
+  const headers: Record<string, string> =
+    fault.retryAfter === undefined ? {} : { 'retry-after': String(fault.retryAfter) };
+  const { message, type, code } = faultError(fault.status);
+  sendOpenAiError(res, fault.status, fault.message ?? message, { type, code }, headers);
+}
+
+/** The bodies OpenAI sends for these statuses, so clients classify them as they would the real thing. */
+function faultError(status: number): { message: string; type: string; code: string | null } {
+  if (status === 429) {
+    return {
+      message: 'Rate limit reached for requests (simulated).',
+      type: 'requests',
+      code: 'rate_limit_exceeded',
+    };
+  }
+  if (status === 503) {
+    return {
+      message: 'The server is overloaded, please try again later (simulated).',
+      type: 'server_error',
+      code: null,
+    };
+  }
+  if (status >= 500) {
+    return {
+      message: 'The server had an error while processing your request (simulated).',
+      type: 'server_error',
+      code: null,
+    };
+  }
+  return {
+    message: `Request rejected with status ${status} (simulated).`,
+    type: 'invalid_request_error',
+    code: null,
+  };
+}
+
+function finishLabel(reason: FinishReason): FinishLabel {
+  return reason === 'length' ? 'length' : 'stop';
+}

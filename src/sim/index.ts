@@ -1,0 +1,14 @@
+export { runSimCli, type SimCliOptions } from './cli.js';
+export { ScenarioNotFoundError, SimListenError, SimOptionError, SimRemoteHostError } from './errors.js';
+export type { MetricsStyle } from './metrics-text.js';
+export type { RecordedRequest } from './request-log.js';
+export {
+  type Fault,
+  loadScenario,
+  parseScenario,
+  type Reply,
+  type Rule,
+  type Scenario,
+  type ScenarioInput,
+} from './scenario.js';
+export { type SimOptions, type SimServer, startSim } from './server.js';
