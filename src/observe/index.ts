@@ -1,3 +1,3 @@
 export * from './errors.js';
 export { type NodeRow, type RunRow, type RunStatus, RunStore, type StoredEvent } from './run-store.js';
-export { openStoreFile } from './sqlite-file.js';
+export { isReadOnly, type Migration, openSqlite } from './sqlite-file.js';

@@ -1,8 +1,7 @@
-/**
- * Versioned schema. A migration is never edited once released: add a new one.
- * Each runs in a transaction together with the bump of `user_version`.
- */
-export const MIGRATIONS: readonly { version: number; sql: string }[] = [
+import type { Migration } from './sqlite-file.js';
+
+/** The run store's schema. A migration is never edited once released: add a new one. */
+export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     sql: `

@@ -100,8 +100,9 @@ describe('RunStore', () => {
     const file = tempFile();
     new RunStore(file).close();
     const db = new Database(file);
-    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    const version = () => db.prepare(`SELECT version FROM schema_versions WHERE component = 'runs'`).pluck().get();
+    expect(version()).toBe(SCHEMA_VERSION);
+    db.prepare(`UPDATE schema_versions SET version = ? WHERE component = 'runs'`).run(SCHEMA_VERSION + 1);
     db.close();
     expect(() => new RunStore(file)).toThrow(StoreVersionError);
   });

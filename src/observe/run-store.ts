@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import { type AnyEvent, type EventBus, TRANSIENT_EVENTS } from '../core/events.js';
 import { AmbiguousRunIdError, RunNotFoundError, StoreReadOnlyError, StoreWriteError } from './errors.js';
-import { isReadOnly, openStoreFile } from './sqlite-file.js';
+import { MIGRATIONS } from './migrations.js';
+import { isReadOnly, openSqlite } from './sqlite-file.js';
 
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -81,7 +82,7 @@ export class RunStore {
     } = {},
   ) {
     this.onError = options.onError ?? (() => {});
-    this.db = openStoreFile(file, options.busyTimeoutMs);
+    this.db = openSqlite(file, 'runs', MIGRATIONS, options.busyTimeoutMs);
     const db = this.db;
     this.statements = {
       event: db.prepare('INSERT INTO events (run_id, node_id, type, ts, data) VALUES (?, ?, ?, ?, ?)'),

@@ -2,16 +2,27 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreOpenError, StoreReadOnlyError, StoreVersionError } from './errors.js';
-import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 
 type SqliteDatabase = Database.Database;
 
+export interface Migration {
+  version: number;
+  sql: string;
+}
+
 /**
- * Opens (creating if needed) a SQLite file in WAL mode and brings its schema
- * up to date. A file whose permission bits allow no writing is refused up
- * front even when running as root: the owner marked it read-only on purpose.
+ * Opens (creating if needed) a SQLite file in WAL mode and brings the
+ * component's schema up to date. Several components (the run store, the
+ * engine) share one file, each with its own versioned migrations. A file
+ * whose permission bits allow no writing is refused up front even when
+ * running as root: the owner marked it read-only on purpose.
  */
-export function openStoreFile(file: string, busyTimeoutMs = 5000): SqliteDatabase {
+export function openSqlite(
+  file: string,
+  component: string,
+  migrations: readonly Migration[],
+  busyTimeoutMs = 5000,
+): SqliteDatabase {
   if (file !== ':memory:') {
     if (existsSync(file) && (statSync(file).mode & 0o222) === 0) throw new StoreReadOnlyError(file);
     try {
@@ -27,7 +38,7 @@ export function openStoreFile(file: string, busyTimeoutMs = 5000): SqliteDatabas
     db.pragma('synchronous = NORMAL');
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
     db.pragma('foreign_keys = ON');
-    migrate(db, file);
+    migrate(db, file, component, migrations);
   } catch (error) {
     if (isReadOnly(error)) throw new StoreReadOnlyError(file, error);
     if (error instanceof StoreVersionError) throw error;
@@ -36,16 +47,24 @@ export function openStoreFile(file: string, busyTimeoutMs = 5000): SqliteDatabas
   return db;
 }
 
-function migrate(db: SqliteDatabase, file: string): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > SCHEMA_VERSION) throw new StoreVersionError(file, current, SCHEMA_VERSION);
-  for (const migration of MIGRATIONS) {
-    if (migration.version <= current) continue;
-    db.transaction(() => {
-      db.exec(migration.sql);
-      db.pragma(`user_version = ${migration.version}`);
-    })();
-  }
+function migrate(db: SqliteDatabase, file: string, component: string, migrations: readonly Migration[]): void {
+  const latest = migrations[migrations.length - 1]?.version ?? 0;
+  db.transaction(() => {
+    db.exec('CREATE TABLE IF NOT EXISTS schema_versions (component TEXT PRIMARY KEY, version INTEGER NOT NULL)');
+    const row = db.prepare('SELECT version FROM schema_versions WHERE component = ?').get(component) as
+      | { version: number }
+      | undefined;
+    const current = row?.version ?? 0;
+    if (current > latest) throw new StoreVersionError(file, current, latest);
+    for (const migration of migrations) {
+      if (migration.version > current) db.exec(migration.sql);
+    }
+    if (latest > current) {
+      db.prepare(
+        'INSERT INTO schema_versions (component, version) VALUES (?, ?) ON CONFLICT (component) DO UPDATE SET version = excluded.version',
+      ).run(component, latest);
+    }
+  }).immediate();
 }
 
 export function isReadOnly(error: unknown): boolean {
