@@ -71,6 +71,7 @@ export class CascadeContext {
   private readonly shared: Shared;
   private readonly controller: AbortController;
   private readonly detach: () => void;
+  private readonly stopTimer: () => void;
 
   private constructor(
     shared: Shared,
@@ -96,13 +97,14 @@ export class CascadeContext {
     this.controller = new AbortController();
     this.signal = this.controller.signal;
     this.detach = linkAbort(outer, this.controller);
+    this.stopTimer = () => {};
     if (limits.deadline !== undefined && limits.deadline !== parent?.deadline) {
       const timer = setTimeout(
         () => this.controller.abort(new DeadlineExceededError(this.describeLineage())),
         Math.max(0, limits.deadline - Date.now()),
       );
       timer.unref();
-      this.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
+      this.stopTimer = () => clearTimeout(timer);
     }
     Object.freeze(this);
   }
@@ -199,9 +201,10 @@ export class CascadeContext {
     this.controller.abort(new CancelledError(reason, this.describeLineage()));
   }
 
-  /** Unhooks this context from its parent's signal once its work is over. */
+  /** Unhooks this context from its parent's signal and stops its deadline timer once its work is over. */
   release(): void {
     this.detach();
+    this.stopTimer();
   }
 
   emit<T extends EventType>(type: T, data: EventData[T]): void {

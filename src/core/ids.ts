@@ -2,6 +2,17 @@ import { randomBytes } from 'node:crypto';
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 let lastTime = 0;
+// one crypto call per 4 KiB of ids instead of one per id: randomBytes costs microseconds each time
+let pool = Buffer.alloc(0);
+let poolAt = 0;
+
+function randomByte(): number {
+  if (poolAt >= pool.length) {
+    pool = randomBytes(4096);
+    poolAt = 0;
+  }
+  return pool[poolAt++]!;
+}
 let counter = 0;
 
 /**
@@ -18,8 +29,7 @@ export function newId(prefix: string): string {
     time = ALPHABET[t % 32] + time;
     t = Math.floor(t / 32);
   }
-  const bytes = randomBytes(8);
   let tail = ALPHABET[counter % 32] ?? '0';
-  for (const b of bytes) tail += ALPHABET[b % 32];
+  for (let i = 0; i < 8; i++) tail += ALPHABET[randomByte() % 32];
   return `${prefix}_${time}${tail}`;
 }

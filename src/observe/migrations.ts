@@ -41,7 +41,8 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX nodes_run ON nodes (run_id);
       CREATE TABLE events (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        -- a rowid alias: increasing as long as no event is ever deleted, which the store never does
+        seq INTEGER PRIMARY KEY,
         run_id TEXT NOT NULL,
         node_id TEXT NOT NULL,
         type TEXT NOT NULL,

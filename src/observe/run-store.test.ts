@@ -69,7 +69,7 @@ describe('RunStore', () => {
     store.close();
   });
 
-  it('keeps events in memory when a write fails and writes them on the next flush', () => {
+  it('keeps events in memory when a write fails and writes them on the next flush', async () => {
     const file = tempFile();
     const errors: Error[] = [];
     const store = new RunStore(file, { onError: (e) => errors.push(e), busyTimeoutMs: 0 });
@@ -80,6 +80,7 @@ describe('RunStore', () => {
     const ctx = CascadeContext.createRun({ agent: 'a', task: 't', events: bus });
     ctx.emit('run.started', { task: 't', tenantId: 'default', budget: {} });
     ctx.emit('run.finished', { outcome: 'succeeded' });
+    await new Promise((r) => setImmediate(r));
     expect(errors).toHaveLength(1);
     expect(errors[0]?.message).toMatch(/could not write 2 events/);
     blocker.exec('COMMIT');
@@ -100,7 +101,8 @@ describe('RunStore', () => {
     const file = tempFile();
     new RunStore(file).close();
     const db = new Database(file);
-    const version = () => db.prepare(`SELECT version FROM schema_versions WHERE component = 'runs'`).pluck().get();
+    const version = () =>
+      db.prepare(`SELECT version FROM schema_versions WHERE component = 'runs'`).pluck().get();
     expect(version()).toBe(SCHEMA_VERSION);
     db.prepare(`UPDATE schema_versions SET version = ? WHERE component = 'runs'`).run(SCHEMA_VERSION + 1);
     db.close();

@@ -55,12 +55,22 @@ export interface StoredEvent {
 
 const FLUSH_AT = 512;
 
+interface NodeCounters {
+  steps: number;
+  modelCalls: number;
+  toolCalls: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
 /**
  * The embedded record of every run: a table of runs, one of lineage nodes and
- * the event log. Events are buffered and written in one transaction per tick
- * (or at once when a run finishes), which keeps the per-call overhead in
- * microseconds. A failed write keeps the events in memory for the next flush:
- * nothing is dropped.
+ * the event log. Events are buffered and written in one transaction when the
+ * event loop next turns (group commit: runs that end together share one
+ * commit, and a node's counters are added once per commit), which keeps the
+ * per-call overhead in microseconds. Readers flush first; a failed write
+ * keeps the events in memory for the next flush: nothing is dropped.
  */
 export class RunStore {
   private readonly db: Database.Database;
@@ -99,16 +109,26 @@ export class RunStore {
       nodeFinish: db.prepare(
         'UPDATE nodes SET status = ?, finished_at = ?, output = ?, error = ?, guard = COALESCE(?, guard) WHERE id = ?',
       ),
-      nodeModel: db.prepare(
-        `UPDATE nodes SET model_calls = model_calls + 1, input_tokens = input_tokens + ?,
-         output_tokens = output_tokens + ?, cost_usd = cost_usd + ? WHERE id = ?`,
+      nodeCounters: db.prepare(
+        `UPDATE nodes SET steps = steps + ?, model_calls = model_calls + ?, tool_calls = tool_calls + ?,
+         input_tokens = input_tokens + ?, output_tokens = output_tokens + ?, cost_usd = cost_usd + ? WHERE id = ?`,
       ),
-      nodeStep: db.prepare('UPDATE nodes SET steps = steps + 1 WHERE id = ?'),
-      nodeTool: db.prepare('UPDATE nodes SET tool_calls = tool_calls + 1 WHERE id = ?'),
       nodeGuard: db.prepare('UPDATE nodes SET guard = ? WHERE id = ?'),
     };
     this.write = db.transaction((events: AnyEvent[]) => {
-      for (const event of events) this.apply(event);
+      const counters = new Map<string, NodeCounters>();
+      for (const event of events) this.apply(event, counters);
+      for (const [nodeId, c] of counters) {
+        this.statements.nodeCounters.run(
+          c.steps,
+          c.modelCalls,
+          c.toolCalls,
+          c.inputTokens,
+          c.outputTokens,
+          c.costUsd,
+          nodeId,
+        );
+      }
     });
   }
 
@@ -120,7 +140,7 @@ export class RunStore {
   record(event: AnyEvent): void {
     if (TRANSIENT_EVENTS.has(event.type)) return;
     this.pending.push(event);
-    if (event.type === 'run.finished' || this.pending.length >= FLUSH_AT) {
+    if (this.pending.length >= FLUSH_AT) {
       this.tryFlush();
     } else if (!this.scheduled) {
       this.scheduled = true;
@@ -154,8 +174,16 @@ export class RunStore {
     }
   }
 
-  private apply(e: AnyEvent): void {
+  private apply(e: AnyEvent, counters: Map<string, NodeCounters>): void {
     const s = this.statements;
+    const count = () => {
+      let c = counters.get(e.nodeId);
+      if (!c) {
+        c = { steps: 0, modelCalls: 0, toolCalls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
+        counters.set(e.nodeId, c);
+      }
+      return c;
+    };
     s.event.run(e.runId, e.nodeId, e.type, e.ts, JSON.stringify(e.data));
     switch (e.type) {
       case 'run.started':
@@ -194,13 +222,18 @@ export class RunStore {
         );
         break;
       case 'agent.step':
-        s.nodeStep.run(e.nodeId);
+        count().steps++;
         break;
-      case 'model.call':
-        s.nodeModel.run(e.data.inputTokens, e.data.outputTokens, e.data.costUsd, e.nodeId);
+      case 'model.call': {
+        const c = count();
+        c.modelCalls++;
+        c.inputTokens += e.data.inputTokens;
+        c.outputTokens += e.data.outputTokens;
+        c.costUsd += e.data.costUsd;
         break;
+      }
       case 'tool.call':
-        s.nodeTool.run(e.nodeId);
+        count().toolCalls++;
         break;
       case 'guard.tripped':
         s.nodeGuard.run(e.data.guard, e.nodeId);

@@ -36,6 +36,8 @@ export function openSqlite(
     db = new Database(file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
+    // fewer, larger checkpoints: each one fsyncs, and the default (every 1000 pages) stalls a busy writer often
+    db.pragma('wal_autocheckpoint = 8000');
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
     db.pragma('foreign_keys = ON');
     migrate(db, file, component, migrations);
@@ -47,10 +49,17 @@ export function openSqlite(
   return db;
 }
 
-function migrate(db: SqliteDatabase, file: string, component: string, migrations: readonly Migration[]): void {
+function migrate(
+  db: SqliteDatabase,
+  file: string,
+  component: string,
+  migrations: readonly Migration[],
+): void {
   const latest = migrations[migrations.length - 1]?.version ?? 0;
   db.transaction(() => {
-    db.exec('CREATE TABLE IF NOT EXISTS schema_versions (component TEXT PRIMARY KEY, version INTEGER NOT NULL)');
+    db.exec(
+      'CREATE TABLE IF NOT EXISTS schema_versions (component TEXT PRIMARY KEY, version INTEGER NOT NULL)',
+    );
     const row = db.prepare('SELECT version FROM schema_versions WHERE component = ?').get(component) as
       | { version: number }
       | undefined;
