@@ -19,6 +19,8 @@ export interface Runtime {
   store: RunStore;
   registry: AgentRegistry;
   runner: AgentRunner;
+  tools: ReadonlyMap<string, Tool>;
+  workspace: Workspace;
   close(): void;
 }
 
@@ -52,12 +54,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const detach = store.attach(events);
   const prices = PriceTable.load(config.prices, localProviders(config));
   const models = new ModelClient(options.modelFactory ?? createProviderFactory(), prices, config.retry);
+  const workspace = new Workspace(resolvePath(config, config.workspace));
   const runner = new AgentRunner({
     config,
     registry,
     models,
     tools,
-    workspace: new Workspace(resolvePath(config, config.workspace)),
+    workspace,
     ...(options.modelOverride ? { modelOverride: options.modelOverride } : {}),
   });
   return {
@@ -66,6 +69,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     store,
     registry,
     runner,
+    tools,
+    workspace,
     close() {
       detach();
       store.close();

@@ -34,6 +34,8 @@ export interface RunContextOptions {
   events: EventBus;
   /** An outer signal (Ctrl-C, an HTTP request) that cancels the whole run. */
   signal?: AbortSignal;
+  /** The root node's id, when a run resumes in another process and its lineage must keep one root. */
+  rootNodeId?: string;
 }
 
 export interface ChildOptions {
@@ -119,7 +121,7 @@ export class CascadeContext {
     };
     return new CascadeContext(
       shared,
-      { agent: options.agent, task: options.task, nodeId: newId('node') },
+      { agent: options.agent, task: options.task, nodeId: options.rootNodeId ?? newId('node') },
       undefined,
       { maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH, deadline: options.deadline },
       options.signal,

@@ -35,6 +35,14 @@ export interface EventData {
   'tool.call': { tool: string; callId: string; args: string; ok: boolean; result: string; latencyMs: number };
   delegation: { to: string; childNodeId: string; task: string };
   'guard.tripped': { guard: GuardName; message: string };
+  'step.started': { stepId: string; kind: string; attempt: number; item?: number; iteration?: number };
+  'step.finished': {
+    stepId: string;
+    kind: string;
+    status: 'succeeded' | 'failed' | 'skipped' | 'waiting';
+    error?: string;
+    reason?: string;
+  };
   error: { message: string; code?: string };
 }
 

@@ -52,6 +52,22 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX events_run ON events (run_id, seq);
     `,
   },
+  {
+    version: 2,
+    sql: `
+      CREATE TABLE steps (
+        run_id TEXT NOT NULL,
+        step_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        started_at INTEGER,
+        finished_at INTEGER,
+        error TEXT,
+        PRIMARY KEY (run_id, step_id)
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

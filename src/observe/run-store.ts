@@ -44,6 +44,16 @@ export interface NodeRow {
   error: string | null;
 }
 
+export interface StepRow {
+  stepId: string;
+  kind: string;
+  status: string;
+  attempts: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  error: string | null;
+}
+
 export interface StoredEvent {
   seq: number;
   runId: string;
@@ -114,6 +124,15 @@ export class RunStore {
          input_tokens = input_tokens + ?, output_tokens = output_tokens + ?, cost_usd = cost_usd + ? WHERE id = ?`,
       ),
       nodeGuard: db.prepare('UPDATE nodes SET guard = ? WHERE id = ?'),
+      stepStart: db.prepare(
+        `INSERT INTO steps (run_id, step_id, kind, status, attempts, started_at) VALUES (?, ?, ?, 'running', ?, ?)
+         ON CONFLICT (run_id, step_id) DO UPDATE SET status = 'running', attempts = MAX(attempts, excluded.attempts)`,
+      ),
+      stepFinish: db.prepare(
+        `INSERT INTO steps (run_id, step_id, kind, status, finished_at, error) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (run_id, step_id) DO UPDATE SET status = excluded.status, finished_at = excluded.finished_at,
+         error = excluded.error`,
+      ),
     };
     this.write = db.transaction((events: AnyEvent[]) => {
       const counters = new Map<string, NodeCounters>();
@@ -238,6 +257,21 @@ export class RunStore {
       case 'guard.tripped':
         s.nodeGuard.run(e.data.guard, e.nodeId);
         break;
+      case 'step.started':
+        if (e.data.item === undefined && e.data.iteration === undefined) {
+          s.stepStart.run(e.runId, e.data.stepId, e.data.kind, e.data.attempt, e.ts);
+        }
+        break;
+      case 'step.finished':
+        s.stepFinish.run(
+          e.runId,
+          e.data.stepId,
+          e.data.kind,
+          e.data.status,
+          e.ts,
+          e.data.error ?? e.data.reason ?? null,
+        );
+        break;
     }
   }
 
@@ -278,7 +312,7 @@ export class RunStore {
     );
   }
 
-  getRun(id: string, tenantId?: string): { run: RunRow; nodes: NodeRow[] } {
+  getRun(id: string, tenantId?: string): { run: RunRow; nodes: NodeRow[]; steps: StepRow[] } {
     this.tryFlush();
     const run = this.db
       .prepare(`${RUN_SELECT} WHERE r.id = ? ${tenantId ? 'AND r.tenant_id = ?' : ''} GROUP BY r.id`)
@@ -292,7 +326,13 @@ export class RunStore {
          cost_usd AS costUsd, guard, output, error FROM nodes WHERE run_id = ? ORDER BY started_at, rowid`,
       )
       .all(id) as NodeRow[];
-    return { run, nodes };
+    const steps = this.db
+      .prepare(
+        `SELECT step_id AS stepId, kind, status, attempts, started_at AS startedAt, finished_at AS finishedAt, error
+         FROM steps WHERE run_id = ? ORDER BY COALESCE(started_at, finished_at), rowid`,
+      )
+      .all(id) as StepRow[];
+    return { run, nodes, steps };
   }
 
   events(runId: string, options: { afterSeq?: number; limit?: number } = {}): StoredEvent[] {

@@ -1,0 +1,235 @@
+import type { AnyEvent, EventBus, EventData } from '../core/events.js';
+import { newId } from '../core/ids.js';
+import type { Backend, ClaimedTask, Json, TaskQueue } from '../engine/backend.js';
+import { Worker } from '../engine/worker.js';
+import type { RunRecord, StepCheckpoint } from './checkpoint.js';
+import { type StepDefinition, stepKind, type WorkflowDefinition } from './definition.js';
+import { StepNotWaitingError } from './errors.js';
+import { validateWorkflow } from './load.js';
+import { planRun, runOutput } from './planner.js';
+import { WorkflowState } from './state.js';
+import { StepExecutor, type StepTask, stepTaskSchema } from './step-executor.js';
+import type { StepRunner } from './step-runner.js';
+
+export const WORKFLOW_QUEUE = 'workflow-steps';
+export const WORKFLOW_BUCKET = 'workflows';
+
+export interface EngineOptions {
+  leaseMs?: number;
+  events?: EventBus;
+}
+
+export interface StartOptions {
+  runId?: string;
+  tenantId?: string;
+  budget?: { tokens?: number; usd?: number };
+  input?: Record<string, unknown>;
+}
+
+/**
+ * Durable workflows on any engine backend. Each step runs as a task; its
+ * result is checkpointed (compare-and-set) before the steps after it are
+ * enqueued, and enqueues carry de-duplication ids, so a crash anywhere is
+ * repaired by advancing again from the checkpoints: nothing completed runs
+ * twice, nothing pending is lost.
+ */
+export class WorkflowEngine {
+  private readonly executor: StepExecutor;
+
+  private constructor(
+    readonly queue: TaskQueue,
+    readonly state: WorkflowState,
+    runner: StepRunner,
+    private readonly events: EventBus | undefined,
+  ) {
+    this.executor = new StepExecutor(state, runner, events);
+  }
+
+  static async open(
+    backend: Backend,
+    runner: StepRunner,
+    options: EngineOptions = {},
+  ): Promise<WorkflowEngine> {
+    const queue = await backend.queue(WORKFLOW_QUEUE, {
+      leaseMs: options.leaseMs ?? 30_000,
+      maxDeliveries: 25,
+    });
+    const state = new WorkflowState(await backend.kv(WORKFLOW_BUCKET));
+    return new WorkflowEngine(queue, state, runner, options.events);
+  }
+
+  async start(definition: WorkflowDefinition, options: StartOptions = {}): Promise<string> {
+    const workflow = validateWorkflow(definition);
+    const runId = options.runId ?? newId('run');
+    const now = Date.now();
+    const record: RunRecord = {
+      v: 1,
+      workflow: workflow as unknown as Record<string, unknown>,
+      input: { ...workflow.input, ...options.input },
+      status: 'running',
+      tenantId: options.tenantId ?? 'default',
+      rootNodeId: newId('node'),
+      budget: options.budget ?? {},
+      spent: { tokens: 0, usd: 0 },
+      createdAt: now,
+      updatedAt: now,
+    };
+    if (await this.state.createRun(runId, record)) {
+      const task = `workflow ${workflow.name}`;
+      this.emit(runId, record, 'run.started', { task, tenantId: record.tenantId, budget: record.budget });
+      this.emit(runId, record, 'agent.started', { task, fingerprint: workflow.name });
+    }
+    await this.advance(runId);
+    return runId;
+  }
+
+  /** Re-derives what should happen from the checkpoints and makes it so; safe to call any number of times. */
+  async advance(runId: string): Promise<RunRecord> {
+    for (;;) {
+      const run = await this.state.getRun(runId);
+      if (run.status === 'succeeded' || run.status === 'failed' || run.status === 'cancelled') return run;
+      const workflow = validateWorkflow(run.workflow, runId);
+      const steps = await this.state.steps(runId);
+      const plan = planRun(workflow, steps, run.input);
+      for (const { id, reason } of plan.skip) {
+        const { changed } = await this.state.transitionStep(runId, id, (cur) =>
+          cur ? undefined : { v: 1, status: 'skipped', attempts: 0, reason, updatedAt: Date.now() },
+        );
+        if (changed) this.stepEvent(run, runId, workflow, id, { status: 'skipped', reason });
+      }
+      for (const step of plan.ready) await this.queueStep(run, runId, step);
+      for (const [id, cp] of steps) {
+        if (cp.status === 'queued') await this.enqueue(runId, { runId, stepId: id });
+      }
+      if (plan.skip.length > 0 || plan.ready.length > 0) continue;
+      if (plan.status === run.status) return run;
+      const finished = plan.status === 'succeeded' || plan.status === 'failed';
+      const failed = [...steps].find(([, cp]) => cp.status === 'failed');
+      let won = false;
+      const updated = await this.state.updateRun(runId, (cur) => {
+        if (cur.status === plan.status || cur.status === 'cancelled') return undefined;
+        won = true;
+        return {
+          ...cur,
+          status: plan.status,
+          updatedAt: Date.now(),
+          ...(failed ? { error: `step "${failed[0]}" failed: ${failed[1].error ?? 'unknown error'}` } : {}),
+        };
+      });
+      if (won && finished) {
+        this.emit(runId, updated, 'agent.finished', {
+          outcome: plan.status === 'succeeded' ? 'succeeded' : 'failed',
+          ...(updated.error ? { error: updated.error } : {}),
+        });
+        this.emit(runId, updated, 'run.finished', {
+          outcome: plan.status === 'succeeded' ? 'succeeded' : 'failed',
+          ...(plan.status === 'succeeded'
+            ? { output: JSON.stringify(runOutput(workflow, steps)) }
+            : { error: updated.error ?? 'a step failed' }),
+        });
+      }
+      return updated;
+    }
+  }
+
+  private async queueStep(run: RunRecord, runId: string, step: StepDefinition): Promise<void> {
+    const kind = stepKind(step);
+    const status = kind === 'approval' ? 'waiting' : 'queued';
+    const { changed } = await this.state.transitionStep(runId, step.id, (cur) =>
+      cur ? undefined : { v: 1, status, attempts: 0, updatedAt: Date.now() },
+    );
+    if (!changed) return;
+    if (status === 'waiting') {
+      this.stepEvent(run, runId, validateWorkflow(run.workflow, runId), step.id, { status: 'waiting' });
+      return;
+    }
+    await this.enqueue(runId, { runId, stepId: step.id });
+  }
+
+  async enqueue(runId: string, task: StepTask): Promise<void> {
+    const suffix =
+      task.item !== undefined ? `.i${task.item}` : task.iteration !== undefined ? `.n${task.iteration}` : '';
+    await this.queue.enqueue({ id: `${runId}.${task.stepId}${suffix}`, payload: task as unknown as Json });
+  }
+
+  /** The worker's handler: runs one step task and advances the run. */
+  handle = async (task: ClaimedTask, signal: AbortSignal): Promise<void> => {
+    const payload = stepTaskSchema.parse(task.payload);
+    await this.executor.execute(payload, task.deliveries, signal, (t) => this.enqueue(payload.runId, t));
+    await this.advance(payload.runId);
+  };
+
+  /** Approves (or rejects) a step waiting for a person. */
+  async approve(runId: string, stepId: string, decision: { approved: boolean; by?: string; note?: string }) {
+    const run = await this.state.getRun(runId);
+    const current = await this.state.getStep(runId, stepId);
+    if (current?.status !== 'waiting')
+      throw new StepNotWaitingError(runId, stepId, current?.status ?? 'not started');
+    const { changed } = await this.state.transitionStep(runId, stepId, (cur) =>
+      cur?.status !== 'waiting'
+        ? undefined
+        : decision.approved
+          ? {
+              ...cur,
+              status: 'succeeded',
+              output: { approved: true, by: decision.by ?? null, note: decision.note ?? null },
+              updatedAt: Date.now(),
+            }
+          : {
+              ...cur,
+              status: 'failed',
+              error: `rejected${decision.by ? ` by ${decision.by}` : ''}${decision.note ? `: ${decision.note}` : ''}`,
+              updatedAt: Date.now(),
+            },
+    );
+    if (changed) {
+      this.stepEvent(run, runId, validateWorkflow(run.workflow, runId), stepId, {
+        status: decision.approved ? 'succeeded' : 'failed',
+        ...(decision.approved ? {} : { error: 'rejected' }),
+      });
+    }
+    return this.advance(runId);
+  }
+
+  async status(runId: string): Promise<{ run: RunRecord; steps: Map<string, StepCheckpoint> }> {
+    return { run: await this.state.getRun(runId), steps: await this.state.steps(runId) };
+  }
+
+  /** Resolves when the run is no longer running: succeeded, failed, cancelled, or waiting for approval. */
+  async settled(runId: string, signal?: AbortSignal): Promise<RunRecord> {
+    for (;;) {
+      const run = await this.state.getRun(runId);
+      if (run.status !== 'running' || signal?.aborted) return run;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  worker(concurrency = 4): Worker {
+    return new Worker({ queue: this.queue, handler: this.handle, concurrency, claimWaitMs: 250 });
+  }
+
+  private stepEvent(
+    run: RunRecord,
+    runId: string,
+    workflow: WorkflowDefinition,
+    stepId: string,
+    data: { status: 'succeeded' | 'failed' | 'skipped' | 'waiting'; error?: string; reason?: string },
+  ): void {
+    const step = workflow.steps.find((s) => s.id === stepId);
+    this.emit(runId, run, 'step.finished', { stepId, kind: step ? stepKind(step) : 'unknown', ...data });
+  }
+
+  private emit<
+    T extends 'run.started' | 'run.finished' | 'agent.started' | 'agent.finished' | 'step.finished',
+  >(runId: string, run: RunRecord, type: T, data: EventData[T]): void {
+    this.events?.emit({
+      type,
+      runId,
+      nodeId: run.rootNodeId,
+      agent: `workflow:${(run.workflow as { name?: string }).name ?? 'unnamed'}`,
+      depth: 0,
+      ts: Date.now(),
+      data,
+    } as AnyEvent);
+  }
+}
