@@ -133,6 +133,92 @@ program
     runAction(async () => (await import('./commands/demo.js')).demo({ ...globals(), ...opts })),
   );
 
+const workflow = program
+  .command('workflow')
+  .description('run durable workflows (DAGs of agent and tool steps)');
+const engineOptions = (cmd: Command) =>
+  cmd
+    .option('--engine <url>', 'sqlite:<path> (default sqlite:.swarm/swarm.db) or nats://host:4222')
+    .option('--store <file>', 'SQLite run store (default .swarm/swarm.db)')
+    .option('--agents <dir>', 'manifest directory (default ./agents)');
+engineOptions(
+  workflow
+    .command('run')
+    .description('start a workflow and run it here until it finishes or waits for approval')
+    .argument('<file>', 'workflow file (YAML or JSON)')
+    .option('-i, --input <key=value...>', 'input values (repeatable)')
+    .option('--input-json <json>', 'input as a JSON object')
+    .option('-w, --workers <n>', 'steps run at once in this process', parseNumber, 4)
+    .option('--detach', 'only start it: workers elsewhere run the steps (prints the run id)')
+    .option('--json', 'machine-readable output'),
+)
+  .addHelpText(
+    'after',
+    '\nExample:\n  $ swarm workflow run examples/workflows/review.yaml -i request="add a --verbose flag"',
+  )
+  .action((file: string, opts) =>
+    runAction(async () =>
+      (await import('./commands/workflow.js')).workflowRun(file, { ...globals(), ...opts }),
+    ),
+  );
+engineOptions(
+  workflow
+    .command('resume')
+    .description('continue a run from its last checkpoints (after a crash or Ctrl-C)')
+    .argument('<run-id>', 'the run to continue')
+    .option('-w, --workers <n>', 'steps run at once in this process', parseNumber, 4)
+    .option('--json', 'machine-readable output'),
+)
+  .addHelpText('after', '\nExample:\n  $ swarm workflow resume run_0kq3ab12cd')
+  .action((runId: string, opts) =>
+    runAction(async () =>
+      (await import('./commands/workflow.js')).workflowResume(runId, { ...globals(), ...opts }),
+    ),
+  );
+engineOptions(
+  workflow
+    .command('approve')
+    .description('approve (or --reject) a step waiting for a person')
+    .argument('<run-id>', 'the run')
+    .argument('<step>', 'the waiting step')
+    .option('--reject', 'reject instead: the run fails')
+    .option('--by <name>', 'who decided (recorded)')
+    .option('--note <text>', 'why (recorded)')
+    .option('--json', 'machine-readable output'),
+)
+  .addHelpText('after', '\nExample:\n  $ swarm workflow approve run_0kq3ab12cd ship --by ana')
+  .action((runId: string, step: string, opts) =>
+    runAction(async () =>
+      (await import('./commands/workflow.js')).workflowApprove(runId, step, { ...globals(), ...opts }),
+    ),
+  );
+engineOptions(
+  workflow
+    .command('show')
+    .description("a run's steps and their states, from the engine")
+    .argument('<run-id>', 'the run')
+    .option('--json', 'machine-readable output'),
+)
+  .addHelpText('after', '\nExample:\n  $ swarm workflow show run_0kq3ab12cd --json')
+  .action((runId: string, opts) =>
+    runAction(async () =>
+      (await import('./commands/workflow.js')).workflowShow(runId, { ...globals(), ...opts }),
+    ),
+  );
+
+engineOptions(
+  program
+    .command('worker')
+    .description('join the engine: run workflow steps, and take part in the scheduler election')
+    .option('-n, --concurrency <n>', 'steps run at once', parseNumber, 4)
+    .option('--grace <seconds>', 'on SIGTERM, how long running steps may finish', parseNumber, 30)
+    .option('--no-scheduler', 'never act as the scheduler (cron triggers, stalled-run repair)'),
+)
+  .addHelpText('after', '\nExample:\n  $ swarm worker --engine nats://127.0.0.1:4222 --concurrency 8')
+  .action((opts) =>
+    runAction(async () => (await import('./commands/worker.js')).worker({ ...globals(), ...opts })),
+  );
+
 function parseNumber(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new Error(`expected a non-negative number, got "${value}"`);

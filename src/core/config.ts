@@ -85,6 +85,21 @@ export const configSchema = z
       .strict()
       .default({ attempts: 4, baseDelayMs: 500, maxDelayMs: 30_000 }),
     store: z.string().default('.swarm/swarm.db'),
+    /** The engine backend: `sqlite:<path>` (embedded) or `nats://host:4222` (a JetStream cluster). */
+    engine: z.string().default('sqlite:.swarm/swarm.db'),
+    /** Workflows the scheduler starts on a cron schedule (UTC), once cluster-wide. */
+    triggers: z
+      .array(
+        z
+          .object({
+            name: z.string().regex(/^[a-z][a-z0-9_-]*$/, 'must be lowercase letters, digits, _ or -'),
+            cron: z.string().min(9),
+            workflow: z.string().min(1),
+            input: z.record(z.string(), z.unknown()).default({}),
+          })
+          .strict(),
+      )
+      .default([]),
     workspace: z.string().default('.'),
     agents: z.string().default('agents'),
     tenant: z.string().default('default'),

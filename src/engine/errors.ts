@@ -36,3 +36,19 @@ export class InvalidEngineUrlError extends SwarmError {
     });
   }
 }
+
+export class EngineDataError extends SwarmError {
+  constructor(where: string, problem: string) {
+    super('engine_data_invalid', `${where} holds data Swarm did not write: ${problem}`, {
+      hint: 'Another program writes to this stream or bucket; give Swarm its own NATS account, or reset the queue.',
+    });
+  }
+}
+
+export class EngineRefusedError extends SwarmError {
+  constructor(what: string, detail: string) {
+    super('engine_refused', `the engine refused to ${what}: ${detail}`, {
+      hint: 'Swarm needs nats-server 2.9 or newer with JetStream enabled; if it has that, please report this error.',
+    });
+  }
+}

@@ -10,6 +10,17 @@ export interface ToolCallContext {
   signal: AbortSignal;
   workspace: Workspace;
   callId: string;
+  /** Present when the call runs as a durable workflow step: side effects recorded against the step's idempotency key. */
+  effects?: EffectLedger;
+}
+
+/**
+ * Records side effects so that a step delivered again (after a worker died)
+ * does not repeat one that already happened: `once` runs the effect the first
+ * time and returns the recorded result every later time.
+ */
+export interface EffectLedger {
+  once<T>(key: string, effect: () => Promise<T>): Promise<T>;
 }
 
 /**

@@ -35,6 +35,8 @@ const common = {
   when: condition.optional(),
   retries: z.number().int().min(0).max(20).default(2).describe('Extra attempts after a failure.'),
   timeoutSeconds: z.number().positive().optional(),
+  /** Side effects of the step's tools are recorded against this key; default: the run, step and item. */
+  idempotencyKey: z.string().min(1).optional(),
 };
 
 export const stepSchema = z.union([

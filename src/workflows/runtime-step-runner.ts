@@ -65,6 +65,7 @@ export function runtimeStepRunner(runtime: Runtime): StepRunner {
           signal,
           workspace: runtime.workspace,
           callId: newId('call'),
+          effects: request.effects,
         });
       } finally {
         ctx.release();

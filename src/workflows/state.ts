@@ -95,13 +95,12 @@ export class WorkflowState {
    * effect on redelivery, so effects outside the engine should themselves be
    * idempotent (or be this record).
    */
-  async once<T extends Json>(runId: string, key: string, effect: () => Promise<T>): Promise<T> {
+  async once<T>(runId: string, key: string, effect: () => Promise<T>): Promise<T> {
     const storeKey = `effect.${runId}.${key}`;
     const existing = await this.kv.get(storeKey);
-    if (existing && (existing.value as { done?: boolean }).done)
-      return (existing.value as { result: T }).result;
+    if (existing) return (existing.value as { result: T }).result;
     const result = await effect();
-    await this.kv.put(storeKey, { done: true, result });
+    await this.kv.put(storeKey, { result: (result ?? null) as Json });
     return result;
   }
 

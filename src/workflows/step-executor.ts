@@ -156,14 +156,15 @@ export class StepExecutor {
       ? AbortSignal.any([ctx.signal, AbortSignal.timeout(ctx.step.timeoutSeconds * 1000)])
       : ctx.signal;
     if ('tool' in action) {
-      return this.runner.tool(
-        {
-          runId: ctx.task.runId,
-          tool: action.tool,
-          args: renderDeep(action.args, scope) as Record<string, unknown>,
-        },
-        signal,
-      );
+      const base = ctx.step.idempotencyKey
+        ? render(ctx.step.idempotencyKey, scope)
+        : [ctx.step.id, ctx.task.item, ctx.task.iteration].filter((p) => p !== undefined).join('.');
+      const effects = {
+        once: <T>(key: string, effect: () => Promise<T>) =>
+          this.state.once(ctx.task.runId, `${base}.${key}`, effect),
+      };
+      const args = renderDeep(action.args, scope) as Record<string, unknown>;
+      return this.runner.tool({ runId: ctx.task.runId, tool: action.tool, args, effects }, signal);
     }
     const run = await this.state.getRun(ctx.task.runId);
     const budget = {

@@ -1,4 +1,5 @@
 import type { BudgetLimits } from '../core/budget-ledger.js';
+import type { EffectLedger } from '../tools/tool.js';
 
 /** What a workflow step asks of the rest of Swarm: run an agent, or call a tool. */
 export interface StepRunner {
@@ -27,4 +28,5 @@ export interface ToolStepRequest {
   runId: string;
   tool: string;
   args: Record<string, unknown>;
+  effects: EffectLedger;
 }

@@ -1,0 +1,55 @@
+import { hostname } from 'node:os';
+import { createRuntime, type Runtime } from '../../agents/runtime.js';
+import { loadConfig, type SwarmConfig } from '../../core/config.js';
+import type { Backend } from '../../engine/backend.js';
+import { openBackend } from '../../engine/open-backend.js';
+import { WorkflowEngine } from '../../workflows/engine.js';
+import { runtimeStepRunner } from '../../workflows/runtime-step-runner.js';
+import { formatError } from '../action.js';
+
+export interface EngineCommandOptions {
+  config?: string;
+  engine?: string;
+  store?: string;
+  agents?: string;
+}
+
+export interface EngineContext {
+  config: SwarmConfig;
+  runtime: Runtime;
+  backend: Backend;
+  engine: WorkflowEngine;
+  node: string;
+  close(): Promise<void>;
+}
+
+/** Everything a workflow or worker command needs, wired as one process. */
+export async function openEngineContext(opts: EngineCommandOptions): Promise<EngineContext> {
+  const config = loadConfig({ cwd: process.cwd(), file: opts.config });
+  const node = `${hostname()}-${process.pid}`;
+  const backend = await openBackend(opts.engine ?? config.engine, { cwd: config.root, name: node });
+  let runtime: Runtime;
+  try {
+    runtime = createRuntime({
+      config,
+      ...(opts.store ? { storeFile: opts.store } : {}),
+      ...(opts.agents ? { agentsDir: opts.agents } : {}),
+      onStoreError: (error) => process.stderr.write(formatError(error)),
+    });
+  } catch (error) {
+    await backend.close();
+    throw error;
+  }
+  const engine = await WorkflowEngine.open(backend, runtimeStepRunner(runtime), { events: runtime.events });
+  return {
+    config,
+    runtime,
+    backend,
+    engine,
+    node,
+    async close() {
+      runtime.close();
+      await backend.close();
+    },
+  };
+}
