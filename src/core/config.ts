@@ -73,9 +73,11 @@ export const configSchema = z
         maxSteps: z.number().int().positive().default(20),
         timeoutSeconds: z.number().positive().default(900),
         maxOutputTokens: z.number().int().positive().default(4096),
+        /** How long a worker holds a workflow step before another may take it over (it heartbeats meanwhile). */
+        leaseSeconds: z.number().positive().default(30),
       })
       .strict()
-      .default({ maxDepth: 8, maxSteps: 20, timeoutSeconds: 900, maxOutputTokens: 4096 }),
+      .default({ maxDepth: 8, maxSteps: 20, timeoutSeconds: 900, maxOutputTokens: 4096, leaseSeconds: 30 }),
     retry: z
       .object({
         attempts: z.number().int().min(1).max(10).default(4),

@@ -40,7 +40,10 @@ export async function openEngineContext(opts: EngineCommandOptions): Promise<Eng
     await backend.close();
     throw error;
   }
-  const engine = await WorkflowEngine.open(backend, runtimeStepRunner(runtime), { events: runtime.events });
+  const engine = await WorkflowEngine.open(backend, runtimeStepRunner(runtime), {
+    events: runtime.events,
+    leaseMs: config.limits.leaseSeconds * 1000,
+  });
   return {
     config,
     runtime,
