@@ -46,10 +46,10 @@ export async function showRun(opts: StoreOptions & { id: string; events?: boolea
   const store = openStore(opts);
   try {
     const id = store.resolveRunId(opts.id);
-    const { run, nodes } = store.getRun(id);
+    const { run, nodes, steps } = store.getRun(id);
     const events = opts.events ? store.events(id) : undefined;
     if (opts.json) {
-      printJson({ run, tree: buildTree(nodes), ...(events ? { events } : {}) });
+      printJson({ run, tree: buildTree(nodes), steps, ...(events ? { events } : {}) });
       return 0;
     }
     const took = formatDuration(run.finishedAt === null ? null : run.finishedAt - run.startedAt);
@@ -60,6 +60,16 @@ export async function showRun(opts: StoreOptions & { id: string; events?: boolea
     if (run.error) process.stdout.write(`${pc.red('error:')} ${run.error}\n`);
     process.stdout.write('\n');
     for (const line of renderTree(buildTree(nodes))) process.stdout.write(`${line}\n`);
+    if (steps.length) {
+      process.stdout.write(`\n${pc.dim('workflow steps:')}\n`);
+      for (const step of steps) {
+        const took = step.startedAt && step.finishedAt ? formatDuration(step.finishedAt - step.startedAt) : '';
+        process.stdout.write(
+          `  ${step.stepId.padEnd(20)} ${colourStatus(step.status).padEnd(19)} ${step.kind.padEnd(9)} ${took.padStart(7)}  ` +
+            `${pc.dim(oneLine(step.error ?? '', 80))}\n`,
+        );
+      }
+    }
     if (run.output) process.stdout.write(`\n${pc.dim('answer:')}\n${run.output}\n`);
     if (events) {
       process.stdout.write(`\n${pc.dim('events:')}\n`);
