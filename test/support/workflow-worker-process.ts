@@ -20,7 +20,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const slowEffect = defineTool({
   name: 'slow_effect',
   description: 'waits, and appends a line to a file once per step',
-  input: z.object({ file: z.string(), line: z.string(), waitMs: z.number(), waitAfter: z.boolean().default(false) }),
+  input: z.object({
+    file: z.string(),
+    line: z.string(),
+    waitMs: z.number(),
+    waitAfter: z.boolean().default(false),
+  }),
   sideEffects: true,
   async execute({ file, line, waitMs, waitAfter }, call) {
     appendFileSync(join(dir, 'started.log'), `${line} ${process.pid}\n`);
