@@ -26,7 +26,8 @@ describe('stored checkpoints of every version', () => {
       const steps = new Map(
         files.filter((f) => f.startsWith('step-')).map((f) => [f.slice(5, -5), parseStep(read(f))] as const),
       );
-      for (const f of files.filter((f) => f.startsWith('item-'))) expect(parseItem(read(f)).v).toBeGreaterThan(0);
+      for (const f of files.filter((f) => f.startsWith('item-')))
+        expect(parseItem(read(f)).v).toBeGreaterThan(0);
       const plan = planRun(validateWorkflow(run.workflow), steps, run.input);
       expect(plan.status).toBe(run.status);
     });

@@ -29,3 +29,13 @@ export class ExpressionError extends SwarmError {
     });
   }
 }
+
+/** Another delivery of the same step is running this side effect right now; retried later. */
+export class EffectInProgressError extends SwarmError {
+  readonly retryable = true;
+  constructor(key: string) {
+    super('effect_in_progress', `the side effect ${key} is being run by another delivery of the same step`, {
+      hint: 'Nothing to do: the step is retried after the other delivery records its result.',
+    });
+  }
+}

@@ -7,7 +7,7 @@ import {
   type RunRecord,
   type StepCheckpoint,
 } from './checkpoint.js';
-import { WorkflowRunNotFoundError } from './errors.js';
+import { EffectInProgressError, WorkflowRunNotFoundError } from './errors.js';
 
 const MAX_CAS_ATTEMPTS = 50;
 
@@ -18,7 +18,11 @@ const MAX_CAS_ATTEMPTS = 50;
  * sees the winner's state.
  */
 export class WorkflowState {
-  constructor(readonly kv: KvStore) {}
+  /** `claimMs`: how long a claimed side effect blocks other deliveries; one step lease. */
+  constructor(
+    readonly kv: KvStore,
+    private readonly claimMs = 30_000,
+  ) {}
 
   async createRun(runId: string, record: RunRecord): Promise<boolean> {
     return (await this.kv.create(`run.${runId}`, record as unknown as Json)) !== undefined;
@@ -91,15 +95,28 @@ export class WorkflowState {
   /**
    * Runs a side effect once per idempotency key and run and records its
    * result: a redelivered step gets the recorded result instead of acting
-   * again. A worker killed between the effect and its record repeats the
-   * effect on redelivery, so effects outside the engine should themselves be
-   * idempotent (or be this record).
+   * again. The key is claimed (with a TTL of one lease) before the effect
+   * runs, so two deliveries of one step running at once (a lease lost to a
+   * stalled heartbeat) cannot both act: the second gets EffectInProgressError
+   * and is retried after the first has recorded its result. A worker killed
+   * between the effect and its record repeats the effect once its claim
+   * expires, so effects outside the engine should themselves be idempotent.
    */
   async once<T>(runId: string, key: string, effect: () => Promise<T>): Promise<T> {
     const storeKey = `effect.${runId}.${key}`;
-    const existing = await this.kv.get(storeKey);
-    if (existing) return (existing.value as { result: T }).result;
-    const result = await effect();
+    const claimed = await this.kv.create(storeKey, { pending: true }, { ttlMs: this.claimMs });
+    if (claimed === undefined) {
+      const existing = await this.kv.get(storeKey);
+      if (existing && 'result' in (existing.value as object)) return (existing.value as { result: T }).result;
+      throw new EffectInProgressError(storeKey);
+    }
+    let result: T;
+    try {
+      result = await effect();
+    } catch (error) {
+      await this.kv.delete(storeKey, { revision: claimed });
+      throw error;
+    }
     await this.kv.put(storeKey, { result: (result ?? null) as Json });
     return result;
   }

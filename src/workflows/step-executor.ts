@@ -4,6 +4,7 @@ import type { AnyEvent, EventBus, EventData } from '../core/events.js';
 import { PermanentTaskError } from '../engine/worker.js';
 import { isTerminal, type RunRecord, type StepCheckpoint } from './checkpoint.js';
 import { type Action, type StepDefinition, stepKind, type WorkflowDefinition } from './definition.js';
+import { EffectInProgressError } from './errors.js';
 import { evaluate, lookup, render, renderDeep, type Scope, truthy } from './expression.js';
 import { validateWorkflow } from './load.js';
 import { scopeOf } from './planner.js';
@@ -91,7 +92,7 @@ export class StepExecutor {
           return;
       }
     } catch (error) {
-      if (signal.aborted) throw error;
+      if (signal.aborted || error instanceof EffectInProgressError) throw error;
       if (deliveries < attempts && !(error instanceof PermanentTaskError)) throw error;
       await this.finish(ctx, 'failed', { error: errorMessage(error) });
     }
