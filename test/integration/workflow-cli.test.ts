@@ -10,7 +10,10 @@ const BIN = resolve('bin/swarm.js');
 let dir: string;
 let sim: SimServer;
 
-function swarm(args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
+function swarm(args: string[]): {
+  child: ChildProcess;
+  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
+} {
   const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
   let stdout = '';
   let stderr = '';
@@ -52,7 +55,10 @@ beforeAll(async () => {
       limits: { leaseSeconds: 1 },
     }),
   );
-  writeFileSync(join(dir, 'agents', 'doer.yaml'), stringify({ name: 'doer', description: 'does', instructions: 'Do it.' }));
+  writeFileSync(
+    join(dir, 'agents', 'doer.yaml'),
+    stringify({ name: 'doer', description: 'does', instructions: 'Do it.' }),
+  );
   writeFileSync(
     join(dir, 'flow.yaml'),
     stringify({
@@ -73,7 +79,10 @@ afterAll(async () => {
 
 describe('swarm workflow run / resume', () => {
   it('refuses a malformed workflow before anything runs', async () => {
-    writeFileSync(join(dir, 'bad.yaml'), 'name: bad\nsteps:\n  - id: a\n    tool: list_files\n    needs: [zzz]\n');
+    writeFileSync(
+      join(dir, 'bad.yaml'),
+      'name: bad\nsteps:\n  - id: a\n    tool: list_files\n    needs: [zzz]\n',
+    );
     const { done } = swarm(['workflow', 'run', 'bad.yaml']);
     const r = await done;
     expect(r.code).toBe(1);
@@ -99,7 +108,10 @@ describe('swarm workflow run / resume', () => {
     expect(runId).toBeDefined();
     const resumed = await swarm(['workflow', 'resume', runId!, '--json']).done;
     expect(resumed.code).toBe(0);
-    const result = JSON.parse(resumed.stdout) as { status: string; steps: Record<string, { status: string; attempts: number }> };
+    const result = JSON.parse(resumed.stdout) as {
+      status: string;
+      steps: Record<string, { status: string; attempts: number }>;
+    };
     expect(result.status).toBe('succeeded');
     const texts = userTexts();
     expect(texts.filter((t) => t === 'step a')).toHaveLength(1);

@@ -92,6 +92,7 @@ describe('workflows on the embedded engine', () => {
           needs: ['review'],
           branch: {
             if: { '==': [{ var: 'steps.review.output.verdict' }, 'approve'] },
+            // biome-ignore lint/suspicious/noThenProperty: the workflow field, a list of step ids
             then: ['merge'],
             else: ['fix'],
           },

@@ -63,7 +63,8 @@ export async function showRun(opts: StoreOptions & { id: string; events?: boolea
     if (steps.length) {
       process.stdout.write(`\n${pc.dim('workflow steps:')}\n`);
       for (const step of steps) {
-        const took = step.startedAt && step.finishedAt ? formatDuration(step.finishedAt - step.startedAt) : '';
+        const took =
+          step.startedAt && step.finishedAt ? formatDuration(step.finishedAt - step.startedAt) : '';
         process.stdout.write(
           `  ${step.stepId.padEnd(20)} ${colourStatus(step.status).padEnd(19)} ${step.kind.padEnd(9)} ${took.padStart(7)}  ` +
             `${pc.dim(oneLine(step.error ?? '', 80))}\n`,
