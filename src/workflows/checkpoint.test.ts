@@ -28,7 +28,8 @@ describe('stored checkpoints of every version', () => {
       );
       for (const f of files.filter((f) => f.startsWith('item-')))
         expect(parseItem(read(f)).v).toBeGreaterThan(0);
-      const plan = planRun(validateWorkflow(run.workflow), steps, run.input);
+      const definition = files.includes('def.json') ? read('def.json') : run.workflow;
+      const plan = planRun(validateWorkflow(definition), steps, run.input);
       expect(plan.status).toBe(run.status);
     });
   }

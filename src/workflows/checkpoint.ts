@@ -5,7 +5,7 @@ import { z } from 'zod';
  * written and upgrade it on read; a test loads committed fixtures of each
  * version (test/fixtures/checkpoints/) so old runs stay resumable.
  */
-export const CHECKPOINT_VERSION = 1;
+export const CHECKPOINT_VERSION = 2;
 
 export const STEP_STATUSES = ['queued', 'running', 'waiting', 'succeeded', 'failed', 'skipped'] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
@@ -18,6 +18,8 @@ const stepV1 = z.object({
   attempts: z.number().int().nonnegative(),
   /** foreach: how many items; loop: iterations done. */
   total: z.number().int().nonnegative().optional(),
+  /** foreach: the items finished so far. */
+  doneItems: z.array(z.number().int().nonnegative()).optional(),
   reason: z.string().optional(),
   updatedAt: z.number(),
 });
@@ -33,9 +35,14 @@ export type ItemCheckpoint = z.infer<typeof itemV1>;
 export const RUN_STATUSES = ['running', 'waiting', 'succeeded', 'failed', 'cancelled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
-const runV1 = z.object({
-  v: z.literal(1),
-  workflow: z.record(z.string(), z.unknown()),
+/**
+ * v1 embedded the whole definition in the run record, which every step read;
+ * v2 keeps it under its own key (`def.<run>`) and only the name here.
+ */
+const runV1V2 = z.object({
+  v: z.union([z.literal(1), z.literal(2)]),
+  name: z.string().optional(),
+  workflow: z.record(z.string(), z.unknown()).optional(),
   input: z.record(z.string(), z.unknown()),
   status: z.enum(RUN_STATUSES),
   tenantId: z.string(),
@@ -47,12 +54,18 @@ const runV1 = z.object({
   updatedAt: z.number(),
   error: z.string().optional(),
 });
-export type RunRecord = z.infer<typeof runV1>;
+export type RunRecord = z.infer<typeof runV1V2> & { name: string };
 
 /** Each parser takes any stored version and returns the current shape. */
 export const parseStep = (raw: unknown): StepCheckpoint => stepV1.parse(raw);
 export const parseItem = (raw: unknown): ItemCheckpoint => itemV1.parse(raw);
-export const parseRun = (raw: unknown): RunRecord => runV1.parse(raw);
+export const parseRun = (raw: unknown): RunRecord => {
+  const run = runV1V2.parse(raw);
+  return {
+    ...run,
+    name: run.name ?? String((run.workflow as { name?: unknown } | undefined)?.name ?? 'unnamed'),
+  };
+};
 
 export function isTerminal(status: StepStatus): boolean {
   return status === 'succeeded' || status === 'failed' || status === 'skipped';

@@ -3,10 +3,11 @@ import { newId } from '../core/ids.js';
 import type { Backend, ClaimedTask, Json, TaskQueue } from '../engine/backend.js';
 import { Worker } from '../engine/worker.js';
 import type { RunRecord, StepCheckpoint } from './checkpoint.js';
+import { type CompiledWorkflow, DefinitionCache } from './compiled.js';
 import { type StepDefinition, stepKind, type WorkflowDefinition } from './definition.js';
 import { StepNotWaitingError } from './errors.js';
 import { validateWorkflow } from './load.js';
-import { planRun, runOutput } from './planner.js';
+import { decide, planRun, runOutput, scopeOf } from './planner.js';
 import { WorkflowState } from './state.js';
 import { StepExecutor, type StepTask, stepTaskSchema } from './step-executor.js';
 import type { StepRunner } from './step-runner.js';
@@ -26,6 +27,12 @@ export interface StartOptions {
   input?: Record<string, unknown>;
 }
 
+type StepEventData = {
+  status: 'succeeded' | 'failed' | 'skipped' | 'waiting';
+  error?: string;
+  reason?: string;
+};
+
 /**
  * Durable workflows on any engine backend. Each step runs as a task; its
  * result is checkpointed (compare-and-set) before the steps after it are
@@ -35,6 +42,7 @@ export interface StartOptions {
  */
 export class WorkflowEngine {
   private readonly executor: StepExecutor;
+  private readonly definitions = new DefinitionCache();
 
   private constructor(
     readonly queue: TaskQueue,
@@ -42,7 +50,7 @@ export class WorkflowEngine {
     runner: StepRunner,
     private readonly events: EventBus | undefined,
   ) {
-    this.executor = new StepExecutor(state, runner, events);
+    this.executor = new StepExecutor(state, runner, events, (runId) => this.compiled(runId));
   }
 
   static async open(
@@ -50,11 +58,9 @@ export class WorkflowEngine {
     runner: StepRunner,
     options: EngineOptions = {},
   ): Promise<WorkflowEngine> {
-    const queue = await backend.queue(WORKFLOW_QUEUE, {
-      leaseMs: options.leaseMs ?? 30_000,
-      maxDeliveries: 25,
-    });
-    const state = new WorkflowState(await backend.kv(WORKFLOW_BUCKET));
+    const leaseMs = options.leaseMs ?? 30_000;
+    const queue = await backend.queue(WORKFLOW_QUEUE, { leaseMs, maxDeliveries: 25 });
+    const state = new WorkflowState(await backend.kv(WORKFLOW_BUCKET), leaseMs);
     return new WorkflowEngine(queue, state, runner, options.events);
   }
 
@@ -63,8 +69,8 @@ export class WorkflowEngine {
     const runId = options.runId ?? newId('run');
     const now = Date.now();
     const record: RunRecord = {
-      v: 1,
-      workflow: workflow as unknown as Record<string, unknown>,
+      v: 2,
+      name: workflow.name,
       input: { ...workflow.input, ...options.input },
       status: 'running',
       tenantId: options.tenantId ?? 'default',
@@ -74,7 +80,7 @@ export class WorkflowEngine {
       createdAt: now,
       updatedAt: now,
     };
-    if (await this.state.createRun(runId, record)) {
+    if (await this.state.createRun(runId, record, workflow)) {
       const task = `workflow ${workflow.name}`;
       this.emit(runId, record, 'run.started', { task, tenantId: record.tenantId, budget: record.budget });
       this.emit(runId, record, 'agent.started', { task, fingerprint: workflow.name });
@@ -83,67 +89,123 @@ export class WorkflowEngine {
     return runId;
   }
 
-  /** Re-derives what should happen from the checkpoints and makes it so; safe to call any number of times. */
-  async advance(runId: string): Promise<RunRecord> {
+  /**
+   * Re-derives what should happen from the checkpoints and makes it so; safe
+   * to call any number of times. After a step finished (`after`), only the
+   * steps that depend on it are decided; the whole run is re-planned when it
+   * may have ended (a last step, a failure, a wait for approval) and on resume.
+   */
+  async advance(runId: string, after?: string): Promise<RunRecord> {
+    const run = await this.state.getRun(runId);
+    if (run.status === 'succeeded' || run.status === 'failed' || run.status === 'cancelled') return run;
+    const compiled = await this.compiled(runId);
+    if (after === undefined) return this.replan(runId, compiled);
+    const finished = await this.state.getStep(runId, after);
+    let whole = finished?.status === 'failed';
+    const pending = [...(compiled.dependents.get(after) ?? [])];
+    if (pending.length === 0) whole = true;
+    const seen = new Set<string>();
+    while (pending.length > 0) {
+      const id = pending.shift()!;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const step = compiled.byId.get(id)!;
+      const steps = await this.state.someSteps(runId, [id, ...(compiled.reads.get(id) ?? [])]);
+      if (steps.has(id)) continue;
+      const decision = decide(
+        step,
+        compiled.deps.get(id) ?? [],
+        compiled.byId,
+        steps,
+        scopeOf(run.input, steps),
+      );
+      if (decision.kind === 'ready') {
+        await this.queueStep(run, runId, compiled.workflow, step);
+        if (stepKind(step) === 'approval') whole = true;
+      } else if (decision.kind === 'skip') {
+        await this.skip(run, runId, compiled.workflow, id, decision.reason);
+        const next = compiled.dependents.get(id) ?? [];
+        if (next.length === 0) whole = true;
+        pending.push(...next);
+      }
+    }
+    return whole ? this.replan(runId, compiled) : run;
+  }
+
+  /** Plans the whole run from all its checkpoints and settles its status. */
+  private async replan(runId: string, compiled: CompiledWorkflow): Promise<RunRecord> {
+    const { workflow } = compiled;
     for (;;) {
       const run = await this.state.getRun(runId);
       if (run.status === 'succeeded' || run.status === 'failed' || run.status === 'cancelled') return run;
-      const workflow = validateWorkflow(run.workflow, runId);
       const steps = await this.state.steps(runId);
       const plan = planRun(workflow, steps, run.input);
-      for (const { id, reason } of plan.skip) {
-        const { changed } = await this.state.transitionStep(runId, id, (cur) =>
-          cur ? undefined : { v: 1, status: 'skipped', attempts: 0, reason, updatedAt: Date.now() },
-        );
-        if (changed) this.stepEvent(run, runId, workflow, id, { status: 'skipped', reason });
-      }
-      for (const step of plan.ready) await this.queueStep(run, runId, step);
+      for (const { id, reason } of plan.skip) await this.skip(run, runId, workflow, id, reason);
+      for (const step of plan.ready) await this.queueStep(run, runId, workflow, step);
       for (const [id, cp] of steps) {
         if (cp.status === 'queued') await this.enqueue(runId, { runId, stepId: id });
       }
       if (plan.skip.length > 0 || plan.ready.length > 0) continue;
       if (plan.status === run.status) return run;
-      const finished = plan.status === 'succeeded' || plan.status === 'failed';
-      const failed = [...steps].find(([, cp]) => cp.status === 'failed');
-      let won = false;
-      const updated = await this.state.updateRun(runId, (cur) => {
-        if (cur.status === plan.status || cur.status === 'cancelled') return undefined;
-        won = true;
-        return {
-          ...cur,
-          status: plan.status,
-          updatedAt: Date.now(),
-          ...(failed ? { error: `step "${failed[0]}" failed: ${failed[1].error ?? 'unknown error'}` } : {}),
-        };
-      });
-      if (won && finished) {
-        this.emit(runId, updated, 'agent.finished', {
-          outcome: plan.status === 'succeeded' ? 'succeeded' : 'failed',
-          ...(updated.error ? { error: updated.error } : {}),
-        });
-        this.emit(runId, updated, 'run.finished', {
-          outcome: plan.status === 'succeeded' ? 'succeeded' : 'failed',
-          ...(plan.status === 'succeeded'
-            ? { output: JSON.stringify(runOutput(workflow, steps)) }
-            : { error: updated.error ?? 'a step failed' }),
-        });
-      }
-      return updated;
+      return this.settle(runId, workflow, steps, plan.status);
     }
   }
 
-  private async queueStep(run: RunRecord, runId: string, step: StepDefinition): Promise<void> {
-    const kind = stepKind(step);
-    const status = kind === 'approval' ? 'waiting' : 'queued';
+  private async settle(
+    runId: string,
+    workflow: WorkflowDefinition,
+    steps: ReadonlyMap<string, StepCheckpoint>,
+    status: RunRecord['status'],
+  ): Promise<RunRecord> {
+    const failed = [...steps].find(([, cp]) => cp.status === 'failed');
+    let won = false;
+    const updated = await this.state.updateRun(runId, (cur) => {
+      if (cur.status === status || cur.status === 'cancelled') return undefined;
+      won = true;
+      return {
+        ...cur,
+        status,
+        updatedAt: Date.now(),
+        ...(failed ? { error: `step "${failed[0]}" failed: ${failed[1].error ?? 'unknown error'}` } : {}),
+      };
+    });
+    if (won && (status === 'succeeded' || status === 'failed')) {
+      const outcome = status === 'succeeded' ? 'succeeded' : 'failed';
+      this.emit(runId, updated, 'agent.finished', {
+        outcome,
+        ...(updated.error ? { error: updated.error } : {}),
+      });
+      this.emit(runId, updated, 'run.finished', {
+        outcome,
+        ...(outcome === 'succeeded'
+          ? { output: JSON.stringify(runOutput(workflow, steps)) }
+          : { error: updated.error ?? 'a step failed' }),
+      });
+    }
+    return updated;
+  }
+
+  private async skip(
+    run: RunRecord,
+    runId: string,
+    workflow: WorkflowDefinition,
+    id: string,
+    reason: string,
+  ) {
+    const { changed } = await this.state.transitionStep(runId, id, (cur) =>
+      cur ? undefined : { v: 1, status: 'skipped', attempts: 0, reason, updatedAt: Date.now() },
+    );
+    if (changed) this.stepEvent(run, runId, workflow, id, { status: 'skipped', reason });
+  }
+
+  private async queueStep(run: RunRecord, runId: string, workflow: WorkflowDefinition, step: StepDefinition) {
+    const status = stepKind(step) === 'approval' ? 'waiting' : 'queued';
     const { changed } = await this.state.transitionStep(runId, step.id, (cur) =>
       cur ? undefined : { v: 1, status, attempts: 0, updatedAt: Date.now() },
     );
     if (!changed) return;
-    if (status === 'waiting') {
-      this.stepEvent(run, runId, validateWorkflow(run.workflow, runId), step.id, { status: 'waiting' });
-      return;
-    }
-    await this.enqueue(runId, { runId, stepId: step.id });
+    if (status === 'waiting') this.stepEvent(run, runId, workflow, step.id, { status: 'waiting' });
+    else await this.enqueue(runId, { runId, stepId: step.id });
   }
 
   async enqueue(runId: string, task: StepTask): Promise<void> {
@@ -152,11 +214,13 @@ export class WorkflowEngine {
     await this.queue.enqueue({ id: `${runId}.${task.stepId}${suffix}`, payload: task as unknown as Json });
   }
 
-  /** The worker's handler: runs one step task and advances the run. */
+  /** The worker's handler: runs one step task and, if the step finished, advances the run. */
   handle = async (task: ClaimedTask, signal: AbortSignal): Promise<void> => {
     const payload = stepTaskSchema.parse(task.payload);
-    await this.executor.execute(payload, task.deliveries, signal, (t) => this.enqueue(payload.runId, t));
-    await this.advance(payload.runId);
+    const finished = await this.executor.execute(payload, task.deliveries, signal, (t) =>
+      this.enqueue(payload.runId, t),
+    );
+    if (finished) await this.advance(payload.runId, payload.stepId);
   };
 
   /** Approves (or rejects) a step waiting for a person. */
@@ -165,26 +229,22 @@ export class WorkflowEngine {
     const current = await this.state.getStep(runId, stepId);
     if (current?.status !== 'waiting')
       throw new StepNotWaitingError(runId, stepId, current?.status ?? 'not started');
+    const outcome = decision.approved
+      ? {
+          status: 'succeeded' as const,
+          output: { approved: true, by: decision.by ?? null, note: decision.note ?? null },
+        }
+      : {
+          status: 'failed' as const,
+          error: `rejected${decision.by ? ` by ${decision.by}` : ''}${decision.note ? `: ${decision.note}` : ''}`,
+        };
     const { changed } = await this.state.transitionStep(runId, stepId, (cur) =>
-      cur?.status !== 'waiting'
-        ? undefined
-        : decision.approved
-          ? {
-              ...cur,
-              status: 'succeeded',
-              output: { approved: true, by: decision.by ?? null, note: decision.note ?? null },
-              updatedAt: Date.now(),
-            }
-          : {
-              ...cur,
-              status: 'failed',
-              error: `rejected${decision.by ? ` by ${decision.by}` : ''}${decision.note ? `: ${decision.note}` : ''}`,
-              updatedAt: Date.now(),
-            },
+      cur?.status !== 'waiting' ? undefined : { ...cur, ...outcome, updatedAt: Date.now() },
     );
     if (changed) {
-      this.stepEvent(run, runId, validateWorkflow(run.workflow, runId), stepId, {
-        status: decision.approved ? 'succeeded' : 'failed',
+      const { workflow } = await this.compiled(runId);
+      this.stepEvent(run, runId, workflow, stepId, {
+        status: outcome.status,
         ...(decision.approved ? {} : { error: 'rejected' }),
       });
     }
@@ -193,6 +253,11 @@ export class WorkflowEngine {
 
   async status(runId: string): Promise<{ run: RunRecord; steps: Map<string, StepCheckpoint> }> {
     return { run: await this.state.getRun(runId), steps: await this.state.steps(runId) };
+  }
+
+  /** The run's definition, steps in order. */
+  async definition(runId: string): Promise<WorkflowDefinition> {
+    return (await this.compiled(runId)).workflow;
   }
 
   /** Resolves when the run is no longer running: succeeded, failed, cancelled, or waiting for approval. */
@@ -208,13 +273,17 @@ export class WorkflowEngine {
     return new Worker({ queue: this.queue, handler: this.handle, concurrency, claimWaitMs: 250 });
   }
 
+  private compiled(runId: string): Promise<CompiledWorkflow> {
+    return this.definitions.get(runId, () => this.state.getWorkflow(runId));
+  }
+
   private stepEvent(
     run: RunRecord,
     runId: string,
     workflow: WorkflowDefinition,
     stepId: string,
-    data: { status: 'succeeded' | 'failed' | 'skipped' | 'waiting'; error?: string; reason?: string },
-  ): void {
+    data: StepEventData,
+  ) {
     const step = workflow.steps.find((s) => s.id === stepId);
     this.emit(runId, run, 'step.finished', { stepId, kind: step ? stepKind(step) : 'unknown', ...data });
   }
@@ -226,7 +295,7 @@ export class WorkflowEngine {
       type,
       runId,
       nodeId: run.rootNodeId,
-      agent: `workflow:${(run.workflow as { name?: string }).name ?? 'unnamed'}`,
+      agent: `workflow:${run.name}`,
       depth: 0,
       ts: Date.now(),
       data,

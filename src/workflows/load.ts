@@ -80,7 +80,7 @@ function checkWorkflow(workflow: WorkflowDefinition, locate: Locator): FileProbl
 }
 
 /** Step ids named in templates (`${{ steps.x.output }}`) and conditions (`{"var": "steps.x..."}`). */
-function referencedSteps(step: StepDefinition): string[] {
+export function referencedSteps(step: StepDefinition): string[] {
   const texts: string[] = [];
   const walk = (value: unknown): void => {
     if (typeof value === 'string') texts.push(...templatePaths(value), value);

@@ -19,6 +19,45 @@ export function scopeOf(input: Record<string, unknown>, steps: ReadonlyMap<strin
   return { input, steps: stepScope };
 }
 
+export type Decision = { kind: 'wait' } | { kind: 'ready' } | { kind: 'skip'; reason: string };
+
+/**
+ * Whether one step without a checkpoint can start, must be skipped, or waits:
+ * it needs only the checkpoints of its dependencies and of the steps its
+ * condition names, so a finished step re-decides just the steps after it.
+ */
+export function decide(
+  step: StepDefinition,
+  deps: Iterable<string>,
+  byId: ReadonlyMap<string, StepDefinition>,
+  steps: ReadonlyMap<string, StepCheckpoint>,
+  scope: Scope,
+): Decision {
+  const mine = [...deps];
+  const states = mine.map((d) => steps.get(d));
+  if (states.some((s) => s === undefined || !isTerminal(s.status) || s.status === 'failed'))
+    return { kind: 'wait' };
+  const notTaken = mine.find((d) => {
+    const branch = byId.get(d);
+    if (!branch || !('branch' in branch)) return false;
+    const taken = (steps.get(d)?.output as { taken?: string } | undefined)?.taken;
+    const side = branch.branch.then.includes(step.id)
+      ? 'then'
+      : branch.branch.else.includes(step.id)
+        ? 'else'
+        : undefined;
+    return side !== undefined && side !== taken;
+  });
+  if (notTaken) return { kind: 'skip', reason: `branch "${notTaken}" took the other side` };
+  if (mine.length > 0 && states.every((s) => s?.status === 'skipped')) {
+    return { kind: 'skip', reason: 'all of its dependencies were skipped' };
+  }
+  if (step.when !== undefined && !truthy(evaluate(step.when, scope))) {
+    return { kind: 'skip', reason: 'its `when` condition is false' };
+  }
+  return { kind: 'ready' };
+}
+
 /**
  * Decides what happens next from the stored checkpoints alone: a pure
  * function, so every worker (and `swarm workflow resume` after a crash)
@@ -36,29 +75,9 @@ export function planRun(
   const skip: Plan['skip'] = [];
   for (const step of workflow.steps) {
     if (steps.has(step.id)) continue;
-    const mine = [...(deps.get(step.id) ?? [])];
-    const states = mine.map((d) => steps.get(d));
-    if (states.some((s) => s === undefined || !isTerminal(s.status) || s.status === 'failed')) continue;
-    const notTaken = mine.find((d) => {
-      const branch = byId.get(d);
-      if (!branch || !('branch' in branch)) return false;
-      const taken = (steps.get(d)?.output as { taken?: string } | undefined)?.taken;
-      const side = branch.branch.then.includes(step.id)
-        ? 'then'
-        : branch.branch.else.includes(step.id)
-          ? 'else'
-          : undefined;
-      return side !== undefined && side !== taken;
-    });
-    if (notTaken) {
-      skip.push({ id: step.id, reason: `branch "${notTaken}" took the other side` });
-    } else if (mine.length > 0 && states.every((s) => s?.status === 'skipped')) {
-      skip.push({ id: step.id, reason: 'all of its dependencies were skipped' });
-    } else if (step.when !== undefined && !truthy(evaluate(step.when, scope))) {
-      skip.push({ id: step.id, reason: 'its `when` condition is false' });
-    } else {
-      ready.push(step);
-    }
+    const decision = decide(step, deps.get(step.id) ?? [], byId, steps, scope);
+    if (decision.kind === 'ready') ready.push(step);
+    else if (decision.kind === 'skip') skip.push({ id: step.id, reason: decision.reason });
   }
   return { ready, skip, status: runStatus(workflow, steps, ready.length + skip.length) };
 }

@@ -7,6 +7,7 @@ import {
   type RunRecord,
   type StepCheckpoint,
 } from './checkpoint.js';
+import { type WorkflowDefinition, workflowSchema } from './definition.js';
 import { EffectInProgressError, WorkflowRunNotFoundError } from './errors.js';
 
 const MAX_CAS_ATTEMPTS = 50;
@@ -24,8 +25,18 @@ export class WorkflowState {
     private readonly claimMs = 30_000,
   ) {}
 
-  async createRun(runId: string, record: RunRecord): Promise<boolean> {
+  /** Stores the definition, then the run record; false if the run already exists. */
+  async createRun(runId: string, record: RunRecord, workflow: WorkflowDefinition): Promise<boolean> {
+    await this.kv.create(`def.${runId}`, workflow as unknown as Json);
     return (await this.kv.create(`run.${runId}`, record as unknown as Json)) !== undefined;
+  }
+
+  /** The definition a run was started with (v1 runs kept it inside their record). */
+  async getWorkflow(runId: string): Promise<WorkflowDefinition> {
+    const entry = await this.kv.get(`def.${runId}`);
+    if (entry) return workflowSchema.parse(entry.value);
+    const run = await this.getRun(runId);
+    return workflowSchema.parse(run.workflow);
   }
 
   async getRun(runId: string): Promise<RunRecord> {
@@ -56,6 +67,16 @@ export class WorkflowState {
     return out;
   }
 
+  /** The checkpoints of the given steps only (absent ones are left out). */
+  async someSteps(runId: string, stepIds: Iterable<string>): Promise<Map<string, StepCheckpoint>> {
+    const out = new Map<string, StepCheckpoint>();
+    for (const id of stepIds) {
+      const cp = await this.getStep(runId, id);
+      if (cp) out.set(id, cp);
+    }
+    return out;
+  }
+
   async getStep(runId: string, stepId: string): Promise<StepCheckpoint | undefined> {
     const entry = await this.kv.get(`step.${runId}.${stepId}`);
     return entry ? parseStep(entry.value) : undefined;
@@ -80,6 +101,10 @@ export class WorkflowState {
   async putItem(runId: string, stepId: string, index: number, output: unknown): Promise<void> {
     const item: ItemCheckpoint = { v: 1, output, updatedAt: Date.now() };
     await this.kv.create(`item.${runId}.${stepId}.${index}`, item as unknown as Json);
+  }
+
+  async hasItem(runId: string, stepId: string, index: number): Promise<boolean> {
+    return (await this.kv.get(`item.${runId}.${stepId}.${index}`)) !== undefined;
   }
 
   async items(runId: string, stepId: string): Promise<Map<number, ItemCheckpoint>> {

@@ -3,10 +3,10 @@ import { errorMessage } from '../core/errors.js';
 import type { AnyEvent, EventBus, EventData } from '../core/events.js';
 import { PermanentTaskError } from '../engine/worker.js';
 import { isTerminal, type RunRecord, type StepCheckpoint } from './checkpoint.js';
+import type { CompiledWorkflow } from './compiled.js';
 import { type Action, type StepDefinition, stepKind, type WorkflowDefinition } from './definition.js';
 import { EffectInProgressError } from './errors.js';
 import { evaluate, lookup, render, renderDeep, type Scope, truthy } from './expression.js';
-import { validateWorkflow } from './load.js';
 import { scopeOf } from './planner.js';
 import type { WorkflowState } from './state.js';
 import type { StepRunner } from './step-runner.js';
@@ -34,25 +34,43 @@ export class StepExecutor {
     private readonly state: WorkflowState,
     private readonly runner: StepRunner,
     private readonly events: EventBus | undefined,
+    private readonly compiled: (runId: string) => Promise<CompiledWorkflow>,
   ) {}
 
-  async execute(task: StepTask, deliveries: number, signal: AbortSignal, enqueue: Enqueue): Promise<void> {
+  /** Runs the task; true when the step reached a final state (so the run should advance). */
+  async execute(task: StepTask, deliveries: number, signal: AbortSignal, enqueue: Enqueue): Promise<boolean> {
+    const outcome = { finished: false };
+    await this.run(task, deliveries, signal, enqueue, outcome);
+    return outcome.finished;
+  }
+
+  private async run(
+    task: StepTask,
+    deliveries: number,
+    signal: AbortSignal,
+    enqueue: Enqueue,
+    outcome: { finished: boolean },
+  ): Promise<void> {
     const run = await this.state.getRun(task.runId);
     if (run.status !== 'running' && run.status !== 'waiting') return;
-    const workflow = validateWorkflow(run.workflow, task.runId);
-    const step = workflow.steps.find((s) => s.id === task.stepId);
+    const compiled = await this.compiled(task.runId);
+    const { workflow } = compiled;
+    const step = compiled.byId.get(task.stepId);
     if (!step) throw new PermanentTaskError(`run ${task.runId} has no step "${task.stepId}"`);
     const checkpoint = await this.state.getStep(task.runId, step.id);
     if (!checkpoint || isTerminal(checkpoint.status)) return;
     const attempts = step.retries + 1;
-    const ctx = { run, workflow, step, task, deliveries, signal, enqueue };
+    const ctx: Ctx = { run, workflow, step, task, deliveries, signal, enqueue, outcome };
     if (deliveries > attempts) {
       await this.finish(ctx, 'failed', {
         error: `gave up after ${deliveries - 1} deliveries (a worker died or its lease expired)`,
       });
       return;
     }
-    const scope = scopeOf(run.input, await this.state.steps(task.runId));
+    const scope = scopeOf(
+      run.input,
+      await this.state.someSteps(task.runId, compiled.reads.get(step.id) ?? []),
+    );
     try {
       if (task.item !== undefined) return await this.foreachItem(ctx, scope, task.item);
       if (task.iteration !== undefined)
@@ -100,24 +118,28 @@ export class StepExecutor {
 
   private async foreachItem(ctx: Ctx, scope: Scope, index: number): Promise<void> {
     const step = ctx.step as Extract<StepDefinition, { foreach: string }>;
-    const items = await this.state.items(ctx.task.runId, step.id);
-    if (!items.has(index)) {
+    const { runId } = ctx.task;
+    if (!(await this.state.hasItem(runId, step.id, index))) {
       const list = lookup(scope, step.foreach) as unknown[];
-      this.emit(ctx.run, ctx.task.runId, 'step.started', {
+      this.emit(ctx.run, runId, 'step.started', {
         stepId: step.id,
         kind: 'foreach',
         attempt: ctx.deliveries,
         item: index,
       });
       const output = await this.act(ctx, step.do, { ...scope, item: list[index], index });
-      await this.state.putItem(ctx.task.runId, step.id, index, output);
+      await this.state.putItem(runId, step.id, index, output);
     }
-    const cp = await this.state.getStep(ctx.task.runId, step.id);
-    const done = await this.state.items(ctx.task.runId, step.id);
-    if (cp?.total !== undefined && done.size >= cp.total) {
-      const output = Array.from({ length: cp.total }, (_, i) => done.get(i)?.output ?? null);
-      await this.finish(ctx, 'succeeded', { output });
-    }
+    // the set of finished items lives on the step's checkpoint, so the join reads all items once, at the end
+    const { checkpoint } = await this.state.transitionStep(runId, step.id, (cur) =>
+      cur && !isTerminal(cur.status) && !(cur.doneItems ?? []).includes(index)
+        ? { ...cur, doneItems: [...(cur.doneItems ?? []), index], updatedAt: Date.now() }
+        : undefined,
+    );
+    if (checkpoint?.total === undefined || (checkpoint.doneItems?.length ?? 0) < checkpoint.total) return;
+    const done = await this.state.items(runId, step.id);
+    const output = Array.from({ length: checkpoint.total }, (_, i) => done.get(i)?.output ?? null);
+    await this.finish(ctx, 'succeeded', { output });
   }
 
   private async loopIteration(
@@ -239,6 +261,7 @@ export class StepExecutor {
         : undefined,
     );
     if (changed) {
+      ctx.outcome.finished = true;
       this.emit(ctx.run, ctx.task.runId, 'step.finished', {
         stepId: ctx.step.id,
         kind: stepKind(ctx.step),
@@ -258,7 +281,7 @@ export class StepExecutor {
       type,
       runId,
       nodeId: run.rootNodeId,
-      agent: `workflow:${(run.workflow as { name?: string }).name ?? 'unnamed'}`,
+      agent: `workflow:${run.name}`,
       depth: 0,
       ts: Date.now(),
       data,
@@ -274,4 +297,5 @@ interface Ctx {
   deliveries: number;
   signal: AbortSignal;
   enqueue: Enqueue;
+  outcome: { finished: boolean };
 }

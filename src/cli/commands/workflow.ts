@@ -1,6 +1,7 @@
 import pc from 'picocolors';
 import type { AnyEvent } from '../../core/events.js';
 import type { RunRecord, StepCheckpoint } from '../../workflows/checkpoint.js';
+import type { WorkflowDefinition } from '../../workflows/definition.js';
 import { loadWorkflowFile } from '../../workflows/load.js';
 import { InvalidInputError } from '../errors.js';
 import { oneLine, printJson } from '../format.js';
@@ -78,7 +79,7 @@ export async function workflowShow(
   try {
     const { run, steps } = await ctx.engine.status(runId);
     if (opts.json) printJson({ runId, ...run, steps: Object.fromEntries(steps) });
-    else printSteps(runId, run, steps);
+    else printSteps(runId, run, await ctx.engine.definition(runId), steps);
     return 0;
   } finally {
     await ctx.close();
@@ -100,7 +101,7 @@ async function drive(ctx: EngineContext, runId: string, opts: RunOptions): Promi
     ctx.runtime.store.flush();
     if (opts.json)
       printJson({ runId, status: run.status, error: run.error, steps: Object.fromEntries(steps) });
-    else printSteps(runId, run, steps);
+    else printSteps(runId, run, await ctx.engine.definition(runId), steps);
     if (controller.signal.aborted) {
       process.stderr.write(pc.yellow(`interrupted; the run is kept: swarm workflow resume ${runId}\n`));
       return 130;
@@ -139,12 +140,16 @@ function progress(event: AnyEvent, runId: string): void {
   }
 }
 
-function printSteps(runId: string, run: RunRecord, steps: ReadonlyMap<string, StepCheckpoint>): void {
-  const workflow = run.workflow as { name?: string; steps?: { id: string }[] };
+function printSteps(
+  runId: string,
+  run: RunRecord,
+  workflow: WorkflowDefinition,
+  steps: ReadonlyMap<string, StepCheckpoint>,
+): void {
   process.stdout.write(
     `${pc.bold(runId)} workflow ${workflow.name} ${run.status}${run.error ? `: ${run.error}` : ''}\n`,
   );
-  for (const { id } of workflow.steps ?? []) {
+  for (const { id } of workflow.steps) {
     const cp = steps.get(id);
     const detail =
       cp?.error ?? cp?.reason ?? (cp?.output === undefined ? '' : oneLine(JSON.stringify(cp.output), 80));
