@@ -6,7 +6,8 @@ export const ENGINE_MIGRATIONS: readonly Migration[] = [
     version: 1,
     sql: `
       CREATE TABLE engine_tasks (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        -- a rowid alias: AUTOINCREMENT would write sqlite_sequence on every enqueue (about a third more pages)
+        seq INTEGER PRIMARY KEY,
         queue TEXT NOT NULL,
         id TEXT NOT NULL,
         payload TEXT NOT NULL,
