@@ -1,0 +1,3 @@
+export * from './analyse/index.js';
+export * from './edits/index.js';
+export * from './plan/index.js';
