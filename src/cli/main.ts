@@ -219,6 +219,18 @@ engineOptions(
     runAction(async () => (await import('./commands/worker.js')).worker({ ...globals(), ...opts })),
   );
 
+program
+  .command('gateway')
+  .description('serve an OpenAI-compatible endpoint that balances a fleet of model servers')
+  .option('-p, --port <n>', 'port (overrides listen.port; 0 picks a free one)', parseNumber)
+  .option('--host <host>', 'interface to bind (overrides listen.host)')
+  .option('--events', 'print one JSON line per request: backend, routing reason, usage, cost')
+  .option('--new-key <id>', 'print a new virtual API key and its hashed config entry, then exit')
+  .addHelpText('after', '\nExample:\n  $ swarm gateway --config gateway.yaml')
+  .action((opts) =>
+    runAction(async () => (await import('./commands/gateway.js')).gateway({ ...globals(), ...opts })),
+  );
+
 function parseNumber(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new Error(`expected a non-negative number, got "${value}"`);

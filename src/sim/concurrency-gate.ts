@@ -36,6 +36,11 @@ export class ConcurrencyGate {
     });
   }
 
+  /** Requests running across every model: the batch a decode step is shared by. */
+  get totalRunning(): number {
+    return this.total;
+  }
+
   running(model: string): number {
     return this.active.get(model) ?? 0;
   }

@@ -22,7 +22,7 @@ beforeAll(async () => {
       maxConcurrency: 2,
       defaults: { chunkSize: 3 },
       rules: [
-        { match: { lastUser: '^slow' }, reply: { content: 'done', latencyMs: 300 } },
+        { match: { lastUser: '^slow' }, reply: { content: 'done', latencyMs: 600 } },
         { reply: { content: 'The answer to {{lastUser}}' } },
       ],
     },
@@ -155,8 +155,16 @@ describe('GET /metrics', () => {
     const inFlight = [1, 2, 3, 4, 5].map((i) =>
       postJson(`${sim.baseURL}/chat/completions`, chatBody(`slow ${i}`)),
     );
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const busy = await metrics();
+    // Wait until all five have arrived (on a loaded machine that can take a while), then look.
+    let busy = await metrics();
+    for (
+      let i = 0;
+      i < 40 && sampleValue(busy, 'vllm:num_requests_waiting', { model_name: 'sim-model' }) !== 3;
+      i++
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      busy = await metrics();
+    }
     expect(sampleValue(busy, 'vllm:num_requests_running', { model_name: 'sim-model' })).toBe(2);
     expect(sampleValue(busy, 'vllm:num_requests_waiting', { model_name: 'sim-model' })).toBe(3);
     expect(sampleValue(busy, 'vllm:kv_cache_usage_perc', { model_name: 'sim-model' })).toBeGreaterThan(0);

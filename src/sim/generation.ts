@@ -1,7 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import { sendOpenAiError } from './http-io.js';
+import { decodeMsPerToken, prefillMs } from './performance.js';
 import { type FinishReason, planReply, type ReplyPlan } from './reply-plan.js';
 import type { RecordedRequest } from './request-log.js';
+import { RequestTiming } from './request-timing.js';
 import type { RequestFeatures } from './rule-book.js';
 import type { Fault } from './scenario.js';
 import type { FinishLabel } from './sim-metrics.js';
@@ -56,8 +58,10 @@ export async function serveGeneration(
     if (!signal.aborted) sendHttpFault(res, fault);
     return;
   }
+  const arrivedAt = performance.now();
   const release = await state.gate.acquire(request.model, signal);
   if (!release) return;
+  const timing = new RequestTiming(arrivedAt, performance.now());
   const promptTokens = plan.promptTokens ?? estimateTokens(request.promptText);
   const admission = state.metrics.admit(
     request.model,
@@ -70,26 +74,42 @@ export async function serveGeneration(
     completionTokens: plan.completionTokens,
     cachedTokens: admission.cachedTokens,
   };
+  const profile = state.scenario.performance;
+  // Each step's cost is read when it is taken: the batch grows and shrinks while a request decodes.
+  const tokenMs = () => (profile ? decodeMsPerToken(profile, state.gate.totalRunning) : 0);
   let delivered = false;
   try {
     await sleep(plan.latencyMs, signal);
+    if (profile) await state.prefill.run(prefillMs(profile, promptTokens - admission.cachedTokens), signal);
     if (signal.aborted) return;
-    delivered = request.stream
-      ? await writeStream(
-          res,
-          request.wire.chunks(plan, request.includeUsage ? usage : undefined),
-          plan,
-          fault,
-          signal,
-        )
-      : await writeBody(res, JSON.stringify(request.wire.body(plan, usage)), fault, signal);
+    if (request.stream) {
+      const payloads = request.wire.chunks(plan, request.includeUsage ? usage : undefined);
+      const perChunk = plan.completionTokens / Math.max(1, payloads.length);
+      delivered = await writeStream(res, payloads, fault, signal, {
+        delayMs: () => plan.chunkDelayMs + perChunk * tokenMs(),
+        wrote: () => timing.wrote(perChunk),
+      });
+    } else {
+      await sleep(plan.completionTokens * tokenMs(), signal);
+      if (signal.aborted) return;
+      timing.wrote(plan.completionTokens);
+      delivered = await writeBody(res, JSON.stringify(request.wire.body(plan, usage)), fault, signal);
+    }
   } finally {
     admission.finish(
       delivered ? finishLabel(plan.finishReason) : 'abort',
       delivered ? usage.completionTokens : 0,
+      timing.summary(),
     );
     release();
   }
+}
+
+/** How a stream is paced, and who hears of each write. */
+interface Pace {
+  /** The wait before the next chunk. */
+  delayMs(): number;
+  wrote(): void;
 }
 
 type DeliveryFault = Exclude<Fault, { type: 'http' }> | undefined;
@@ -97,9 +117,9 @@ type DeliveryFault = Exclude<Fault, { type: 'http' }> | undefined;
 async function writeStream(
   res: ServerResponse,
   payloads: object[],
-  plan: ReplyPlan,
   fault: DeliveryFault,
   signal: AbortSignal,
+  pace: Pace,
 ): Promise<boolean> {
   res.writeHead(200, SSE_HEADERS);
   res.flushHeaders();
@@ -117,8 +137,9 @@ async function writeStream(
         res.write('data: {"id":"malformed","choices":[{"delta":\n\n');
       }
     }
-    if (i > 0) await sleep(plan.chunkDelayMs, signal);
+    if (i > 0) await sleep(pace.delayMs(), signal);
     if (signal.aborted || res.destroyed) return false;
+    if (i < payloads.length) pace.wrote();
     res.write(`data: ${i < payloads.length ? JSON.stringify(payloads[i]) : '[DONE]'}\n\n`);
   }
   res.end();

@@ -51,4 +51,22 @@ describe('RuleBook', () => {
     expect(picked.reply.content).toContain('no scenario rule matched');
     expect(picked.requestNumber).toBe(1);
   });
+
+  it('applies an untilMs rule only inside its window, which a reset reopens', () => {
+    let now = 1_000;
+    const b = new RuleBook(
+      parseScenario({
+        models: ['a'],
+        rules: [{ name: 'outage', match: { untilMs: 500 }, fault: { type: 'http', status: 503 } }],
+      }),
+      () => now,
+    );
+    expect(b.select(ask()).label).toBe('outage');
+    now += 499;
+    expect(b.select(ask()).label).toBe('outage');
+    now += 1;
+    expect(b.select(ask()).label).toBe('fallback');
+    b.reset();
+    expect(b.select(ask()).label).toBe('outage');
+  });
 });

@@ -24,7 +24,7 @@ export interface Selection {
 interface CompiledRule {
   rule: Rule;
   label: string;
-  test: (features: RequestFeatures, requestNumber: number) => boolean;
+  test: (features: RequestFeatures, requestNumber: number, elapsedMs: number) => boolean;
 }
 
 /**
@@ -36,8 +36,13 @@ export class RuleBook {
   private readonly rules: CompiledRule[];
   private uses: number[];
   private received = 0;
+  private startedAt: number;
 
-  constructor(private readonly scenario: Scenario) {
+  constructor(
+    private readonly scenario: Scenario,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.startedAt = clock();
     this.rules = scenario.rules.map((rule, i) => ({
       rule,
       label: rule.name ?? `rules[${i}]`,
@@ -49,10 +54,11 @@ export class RuleBook {
   select(features: RequestFeatures): Selection {
     this.received += 1;
     const requestNumber = this.received;
+    const elapsed = this.clock() - this.startedAt;
     for (const [i, compiled] of this.rules.entries()) {
       const { rule } = compiled;
       if (rule.times !== undefined && (this.uses[i] ?? 0) >= rule.times) continue;
-      if (!compiled.test(features, requestNumber)) continue;
+      if (!compiled.test(features, requestNumber, elapsed)) continue;
       this.uses[i] = (this.uses[i] ?? 0) + 1;
       // A fault without a reply still streams something before it strikes.
       return {
@@ -65,9 +71,10 @@ export class RuleBook {
     return { reply: this.scenario.fallback, fault: undefined, label: 'fallback', requestNumber };
   }
 
-  /** Starts counting requests and rule uses afresh. */
+  /** Starts counting requests, rule uses and `untilMs` windows afresh. */
   reset(): void {
     this.received = 0;
+    this.startedAt = this.clock();
     this.uses = this.rules.map(() => 0);
   }
 }
@@ -89,5 +96,6 @@ function compileMatch(match: Rule['match']): CompiledRule['test'] {
   if (match.hasTool !== undefined) checks.push((f) => f.toolNames.includes(match.hasTool ?? ''));
   if (match.noTools !== undefined) checks.push((f) => (f.toolNames.length === 0) === match.noTools);
   if (match.request !== undefined) checks.push((_, n) => n === match.request);
-  return (features, n) => checks.every((check) => check(features, n));
+  if (match.untilMs !== undefined) checks.push((_, _n, elapsed) => elapsed < (match.untilMs ?? 0));
+  return (features, n, elapsed) => checks.every((check) => check(features, n, elapsed));
 }

@@ -77,6 +77,8 @@ const matchSchema = z.strictObject({
   hasTool: z.string().min(1).optional(),
   noTools: z.boolean().optional(),
   request: z.number().int().positive().optional(),
+  /** Matches only requests arriving within this many ms of the simulator's start (or last reset): an outage window. */
+  untilMs: ms.optional(),
 });
 
 const ruleSchema = z
@@ -99,6 +101,14 @@ export const scenarioSchema = z
     maxConcurrency: z.number().int().positive().optional(),
     /** Size of the simulated KV cache in 16-token blocks. */
     kvCacheBlocks: z.number().int().positive().default(1024),
+    /** Timing from the work a request is (see performance.ts), added to the replies' latencyMs and chunkDelayMs. */
+    performance: z
+      .strictObject({
+        prefillMsPerToken: z.number().min(0).default(0),
+        decodeMsPerToken: z.number().min(0).default(0),
+        decodeMsPerRunning: z.number().min(0).default(0),
+      })
+      .optional(),
     apiKey: z.string().min(1).optional(),
     defaults: z
       .strictObject({

@@ -1,5 +1,6 @@
 import { ConcurrencyGate } from './concurrency-gate.js';
-import type { MetricsStyle } from './metrics-text.js';
+import { histogramBuckets, type MetricsStyle } from './metrics-text.js';
+import { PrefillLane } from './prefill-lane.js';
 import { PrefixCache } from './prefix-cache.js';
 import { RequestLog } from './request-log.js';
 import { RuleBook } from './rule-book.js';
@@ -12,6 +13,7 @@ export interface SimState {
   book: RuleBook;
   gate: ConcurrencyGate;
   metrics: SimMetrics;
+  prefill: PrefillLane;
   log: RequestLog;
   metricsStyle: MetricsStyle;
 }
@@ -22,7 +24,13 @@ export function createSimState(scenario: Scenario, metricsStyle: MetricsStyle): 
     scenario,
     book: new RuleBook(scenario),
     gate,
-    metrics: new SimMetrics(scenario.models, new PrefixCache(scenario.kvCacheBlocks), gate),
+    metrics: new SimMetrics(
+      scenario.models,
+      new PrefixCache(scenario.kvCacheBlocks),
+      gate,
+      histogramBuckets(metricsStyle),
+    ),
+    prefill: new PrefillLane(),
     log: new RequestLog(),
     metricsStyle,
   };

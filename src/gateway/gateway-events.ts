@@ -1,0 +1,80 @@
+import type { TokenUsage } from './backend.js';
+import type { Endpoint } from './inbound-request.js';
+
+export type AttemptOutcome =
+  | 'ok'
+  | 'client-error'
+  | 'http-error'
+  | 'rate-limited'
+  | 'connect-error'
+  | 'first-token-timeout'
+  | 'malformed'
+  | 'interrupted'
+  | 'cancelled';
+
+/** One try of one backend. */
+export interface AttemptRecord {
+  backend: string;
+  outcome: AttemptOutcome;
+  /** HTTP status the backend answered with, if it answered. */
+  status?: number;
+  ms: number;
+  detail?: string;
+}
+
+export type RequestOutcome = 'ok' | 'rejected' | 'failed' | 'interrupted' | 'cancelled';
+
+/** Everything the gateway decided and measured about one client request. */
+export interface GatewayRequestEvent {
+  type: 'gateway.request';
+  id: string;
+  /** Milliseconds since the epoch, at arrival. */
+  ts: number;
+  endpoint: Endpoint | 'unknown';
+  model: string | undefined;
+  stream: boolean;
+  /** The virtual key's id (never the key), and its tenant. */
+  keyId: string | undefined;
+  tenant: string | undefined;
+  status: number;
+  outcome: RequestOutcome;
+  backend: string | undefined;
+  policy: string | undefined;
+  /** Why the serving backend was chosen. */
+  reason: string | undefined;
+  attempts: AttemptRecord[];
+  usage: TokenUsage | undefined;
+  /** True when usage was estimated because the stream broke off before its usage chunk. */
+  usageEstimated: boolean;
+  costUsd: number;
+  /** What this request would have cost on the cheapest paid backend, minus what it cost. */
+  savedUsd: number;
+  waitedMs: number;
+  ttftMs: number | undefined;
+  durationMs: number;
+  error: { code: string; message: string } | undefined;
+}
+
+export type GatewayEventListener = (event: GatewayRequestEvent) => void;
+
+/** Synchronous fan-out; a failing listener never breaks the request that emitted the event. */
+export class GatewayEvents {
+  private listeners: GatewayEventListener[] = [];
+
+  subscribe(listener: GatewayEventListener): () => void {
+    this.listeners = [...this.listeners, listener];
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
+  }
+
+  emit(event: GatewayRequestEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's bug must not turn into a failed request.
+      }
+    }
+  }
+}

@@ -1,0 +1,10 @@
+export { CacheAware, type CacheAwareOptions, MAX_CACHE_AWARE_BACKENDS } from './cache-aware.js';
+export { LeastLoaded } from './least-loaded.js';
+export { createPolicy, type Decision, ModelRouter } from './model-router.js';
+export { PowerOfTwo } from './power-of-two.js';
+export { PrefixIndex } from './prefix-index.js';
+export { RoundRobin } from './round-robin.js';
+export { leastUtilized, type Pick, type Routable, type RouteInput, type RoutingPolicy } from './routable.js';
+export { SessionAffinity } from './session-affinity.js';
+export { SpilloverTiers } from './spillover.js';
+export { WeightedRandom } from './weighted-random.js';
