@@ -105,6 +105,8 @@ export const configSchema = z
     workspace: z.string().default('.'),
     agents: z.string().default('agents'),
     tenant: z.string().default('default'),
+    /** `swarm gateway` reads this section (validated by the gateway's own schema when it starts). */
+    gateway: z.unknown().optional(),
   })
   .strict();
 
