@@ -231,6 +231,86 @@ program
     runAction(async () => (await import('./commands/gateway.js')).gateway({ ...globals(), ...opts })),
   );
 
+const memory = program
+  .command('memory')
+  .description('index files and documents, and search them by words and by meaning (no model needed)');
+memory
+  .command('ingest')
+  .description(
+    'chunk and index files and directories; unchanged files are skipped, an interrupted ingest resumes',
+  )
+  .argument('<paths...>', 'files and directories to ingest')
+  .option('--dir <dir>', 'memory directory (default .swarm/memory)')
+  .option('--source <name>', 'collection name to filter on later (default files)')
+  .option('--tenant <id>', 'tenant the chunks belong to (default: tenant in the config)')
+  .option(
+    '--embed <embedder>',
+    'hashed (default), hashed:<dims>, or <provider>:<model> for an embeddings endpoint',
+  )
+  .option('--reembed', 'replace the vectors of a memory made with another embedder')
+  .option('--prune', 'also forget files that are gone from the given directories')
+  .option('--max-tokens <n>', 'largest chunk in tokens (default 512)', parseNumber)
+  .option('--overlap <n>', 'tokens a text chunk repeats from the previous one (default 64)', parseNumber)
+  .option('--segment-chunks <n>', 'chunks per segment written during ingest (default 8192)', parseNumber)
+  .option('--no-wait', 'return without waiting for background merges and embeddings')
+  .option('--json', 'print the ingest report as JSON')
+  .addHelpText('after', '\nExample:\n  $ swarm memory ingest src docs README.md --source repo')
+  .action((paths: string[], opts) =>
+    runAction(async () =>
+      (await import('./commands/memory.js')).memoryIngest({ ...globals(), ...opts, paths }),
+    ),
+  );
+memory
+  .command('search')
+  .description('search the memory: BM25, vector, or both fused (hybrid)')
+  .argument('<query>', 'what to look for')
+  .option('-k, --k <n>', 'how many results (default 10)', parseNumber)
+  .addOption(
+    new Option('--mode <mode>', 'search path').choices(['hybrid', 'bm25', 'vector']).default('hybrid'),
+  )
+  .option('--path <glob>', 'only files matching the glob, e.g. "src/**/*.ts" or "*.md"')
+  .addOption(new Option('--kind <kind>', 'only this kind of document').choices(['code', 'markdown', 'text']))
+  .option('--source <name>', 'only this collection')
+  .option('--tenant <id>', 'only this tenant')
+  .option('--dir <dir>', 'memory directory (default .swarm/memory)')
+  .option('--json', 'machine-readable output')
+  .addHelpText(
+    'after',
+    '\nExample:\n  $ swarm memory search "retry after backoff" --k 5 --path "src/**/*.ts"',
+  )
+  .action((query: string, opts) =>
+    runAction(async () =>
+      (await import('./commands/memory.js')).memorySearch({ ...globals(), ...opts, query }),
+    ),
+  );
+memory
+  .command('pack')
+  .description('the most relevant passages for a query, packed within a token budget for a prompt')
+  .argument('<query>', 'what the context is for')
+  .option('--budget <tokens>', 'most tokens of context (default 4000)', parseNumber)
+  .addOption(
+    new Option('--mode <mode>', 'search path').choices(['hybrid', 'bm25', 'vector']).default('hybrid'),
+  )
+  .option('--path <glob>', 'only files matching the glob')
+  .addOption(new Option('--kind <kind>', 'only this kind of document').choices(['code', 'markdown', 'text']))
+  .option('--dir <dir>', 'memory directory (default .swarm/memory)')
+  .option('--json', 'machine-readable output')
+  .addHelpText('after', '\nExample:\n  $ swarm memory pack "how are budgets reserved" --budget 2000')
+  .action((query: string, opts) =>
+    runAction(async () =>
+      (await import('./commands/memory.js')).memoryPack({ ...globals(), ...opts, query }),
+    ),
+  );
+memory
+  .command('stats')
+  .description('what the memory holds: files, chunks, segments, vectors, bytes on disk and in memory')
+  .option('--dir <dir>', 'memory directory (default .swarm/memory)')
+  .option('--json', 'machine-readable output')
+  .addHelpText('after', '\nExample:\n  $ swarm memory stats --json')
+  .action((opts) =>
+    runAction(async () => (await import('./commands/memory.js')).memoryStats({ ...globals(), ...opts })),
+  );
+
 function parseNumber(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new Error(`expected a non-negative number, got "${value}"`);

@@ -1,0 +1,474 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { termsOf } from './analyzer.js';
+import { type BackgroundHost, type BackgroundStatus, BackgroundWork } from './background-work.js';
+import type { ChunkOptions } from './chunk.js';
+import type { DocumentFrequencies } from './document-frequencies.js';
+import { HashedEmbedder } from './hashed-embedder.js';
+import { HnswIndex } from './hnsw-index.js';
+import { HttpEmbedder } from './http-embedder.js';
+import {
+  Ingestion,
+  type IngestOptions,
+  type IngestReport,
+  type IngestTarget,
+  type TextDocument,
+} from './ingest.js';
+import { embedderId, type Manifest, readManifest, type SegmentEntry, writeManifest } from './manifest.js';
+import { type MemoryOptions, type MemoryOptionsInput, parseMemoryOptions } from './memory-options.js';
+import { parseSearchRequest, type SearchRequestInput, type SearchResult } from './search-request.js';
+import { Segment } from './segment.js';
+import { SegmentBuilder } from './segment-builder.js';
+import { searchSnapshot } from './segment-search.js';
+import { type CatalogEntry, SourceCatalog } from './source-catalog.js';
+import type { SourceRecord } from './source-record.js';
+import { applyChange, type StoreChange } from './store-commit.js';
+import {
+  collectGarbage,
+  countFrequencies,
+  deleteSegmentFiles,
+  loadFrequencies,
+  prepareManifest,
+  writeFrequencies,
+} from './store-files.js';
+import { StoreLock } from './store-lock.js';
+import { SegmentVectors } from './vector-file.js';
+import type { AnnIndex } from './vector-search.js';
+
+/** What changed in one commit; the response cache listens to invalidate answers built on removed sources. */
+export interface MemoryChange {
+  generation: number;
+  /** Source versions (`path#hash`) no longer served: the file changed or was removed. */
+  removedSources: string[];
+  addedSources: string[];
+}
+
+export interface MemoryStats {
+  dir: string;
+  embedder: string;
+  generation: number;
+  files: number;
+  segments: number;
+  chunks: number;
+  deletedChunks: number;
+  tokens: number;
+  diskBytes: number;
+  memoryBytes: number;
+  vectorChunks: number;
+  hnswSegments: number;
+  background: BackgroundStatus;
+}
+
+/** Frequencies are written at the end of every ingest and every this many seals in between. */
+const FREQUENCIES_EVERY = 16;
+
+/**
+ * Swarm's memory: segment-sharded retrieval over files and documents.
+ * Ingest writes immutable segments and commits each by rewriting the
+ * manifest atomically; searches read a snapshot of the segments and never
+ * wait for ingest; merges, remote embeddings and HNSW graphs are made in
+ * the background. One writer per directory (a lock file); any number of
+ * read-only openers.
+ */
+export class MemoryStore {
+  readonly dir: string;
+  readonly root: string;
+  readonly chunking: ChunkOptions;
+  catalog: SourceCatalog;
+  private manifest: Manifest;
+  private segments: Segment[] = [];
+  private readonly ann = new Map<Segment, AnnIndex>();
+  private readonly hashed: { embedder: HashedEmbedder; df: DocumentFrequencies; id: string } | undefined;
+  private readonly remote: HttpEmbedder | undefined;
+  private current: SegmentBuilder | undefined;
+  private readonly forgotten = new Map<number, number[]>();
+  private readonly listeners = new Set<(change: MemoryChange) => void>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private sealsSinceFrequencies = 0;
+  /** Segment ids are handed out here (ingest and merges both need them) and persisted by the next commit. */
+  private nextId: number;
+  private readonly background: BackgroundWork | undefined;
+  private closed = false;
+
+  private constructor(
+    readonly options: MemoryOptions,
+    manifest: Manifest,
+    private readonly lock: StoreLock | undefined,
+  ) {
+    this.dir = resolve(options.dir);
+    this.root = resolve(options.root ?? process.cwd());
+    this.chunking = options.chunking;
+    this.manifest = manifest;
+    this.nextId = manifest.nextSegment;
+    const spec = manifest.embedder;
+    if (spec.type === 'hashed') {
+      this.hashed = {
+        embedder: new HashedEmbedder(spec.dims),
+        df: loadFrequencies(this.dir, manifest),
+        id: embedderId(spec),
+      };
+      this.remote = undefined;
+    } else {
+      this.hashed = undefined;
+      this.remote = new HttpEmbedder({
+        ...spec,
+        ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+        retry: options.retry,
+      });
+    }
+    try {
+      for (const entry of manifest.segments) this.segments.push(this.openSegment(entry));
+    } catch (error) {
+      for (const segment of this.segments) segment.close();
+      throw error;
+    }
+    this.catalog = SourceCatalog.from(this.segments);
+    for (const entry of manifest.segments) if (entry.hnsw) this.attachAnn(entry.id, entry.hnsw);
+    this.background = lock && options.background ? new BackgroundWork(this.backgroundHost()) : undefined;
+  }
+
+  static async open(input: MemoryOptionsInput): Promise<MemoryStore> {
+    const options = parseMemoryOptions(input);
+    const dir = resolve(options.dir);
+    if (!options.readOnly) mkdirSync(dir, { recursive: true });
+    const lock = options.readOnly ? undefined : StoreLock.acquire(dir);
+    for (let attempt = 1; ; attempt++) {
+      let manifest: Manifest | undefined;
+      try {
+        manifest = prepareManifest(dir, options, lock !== undefined);
+        const store = new MemoryStore(options, manifest, lock);
+        if (lock) {
+          store.recover();
+          store.background?.kick(false);
+        }
+        return store;
+      } catch (error) {
+        // a reader can lose a race with the writer, which deletes files a newer manifest no longer names
+        const moved = manifest !== undefined && readManifest(dir)?.generation !== manifest.generation;
+        if (!lock && moved && attempt < 3) continue;
+        lock?.release();
+        throw error;
+      }
+    }
+  }
+
+  /** Ingests files and directories; unchanged files cost a stat. One ingest at a time per store. */
+  ingest(paths: readonly string[], options: IngestOptions = {}): Promise<IngestReport> {
+    return this.serialized(() => new Ingestion(this.ingestTarget(), options).files(paths));
+  }
+
+  /** Ingests documents that are not files (run transcripts, lessons, tool descriptions) under virtual paths. */
+  ingestDocuments(documents: readonly TextDocument[], options: IngestOptions = {}): Promise<IngestReport> {
+    return this.serialized(() => new Ingestion(this.ingestTarget(), options).documents(documents));
+  }
+
+  /** Deletes stored files (or everything under stored directories); returns how many files went. */
+  remove(paths: readonly string[]): Promise<number> {
+    return this.serialized(async () => {
+      let removed = 0;
+      for (const path of [...this.catalog.paths()]) {
+        if (!paths.some((p) => path === p || path.startsWith(`${p.replace(/\/+$/, '')}/`))) continue;
+        this.forget(this.catalog.get(path)!);
+        removed++;
+      }
+      this.flush(true);
+      return removed;
+    });
+  }
+
+  async search(input: SearchRequestInput): Promise<SearchResult> {
+    const started = performance.now();
+    const request = parseSearchRequest(input);
+    const terms = termsOf(request.query);
+    let vector: Float32Array | undefined;
+    let failure: string | undefined;
+    if (request.mode !== 'bm25') {
+      try {
+        vector = await this.embedQuery(request.query);
+      } catch (error) {
+        if (request.mode === 'vector') throw error;
+        failure = `vector search skipped: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    }
+    const snapshot = { segments: this.segments, ann: this.ann };
+    const result = searchSnapshot(snapshot, request, terms, vector);
+    return {
+      query: request.query,
+      ...result,
+      ...(failure ? { notice: failure } : {}),
+      tookMs: performance.now() - started,
+    };
+  }
+
+  /** The stored vectors of chunks by id (`segment:doc`); undefined where none is made yet or the id is stale. */
+  vectorsOf(ids: readonly string[]): (Float32Array | undefined)[] {
+    return ids.map((id) => {
+      const [segmentId, doc] = id.split(':').map(Number);
+      const vectors = this.segments.find((s) => s.id === segmentId)?.vectors;
+      if (!vectors || doc === undefined || !(doc < vectors.docs)) return undefined;
+      return vectors.exact(doc, new Float32Array(vectors.dims));
+    });
+  }
+
+  /** The live chunks' vectors, segment by segment, for evaluation and export (read from disk). */
+  *vectorBatches(): Generator<{ ids: string[]; dims: number; rows: Float32Array }> {
+    for (const segment of this.segments) {
+      const vectors = segment.vectors;
+      if (!vectors) continue;
+      const { dims } = vectors;
+      for (let from = 0; from < segment.docs; from += 4096) {
+        const to = Math.min(segment.docs, from + 4096);
+        const all = vectors.rows(from, to);
+        const live: number[] = [];
+        for (let doc = from; doc < to; doc++) if (!segment.live || segment.live[doc]) live.push(doc);
+        const rows = new Float32Array(live.length * dims);
+        live.forEach((doc, i) => {
+          rows.set(all.subarray((doc - from) * dims, (doc - from + 1) * dims), i * dims);
+        });
+        yield { ids: live.map((doc) => `${segment.id}:${doc}`), dims, rows };
+      }
+    }
+  }
+
+  /** The query's vector with the store's embedder (zero when it has no features). */
+  async embedQuery(text: string): Promise<Float32Array> {
+    if (this.hashed) return this.hashed.embedder.embedText(text, this.hashed.df);
+    const [vector] = await this.remote!.embed([text]);
+    return vector!;
+  }
+
+  stats(): MemoryStats {
+    const chunks = this.segments.reduce((sum, s) => sum + s.liveDocs, 0);
+    const total = this.segments.reduce((sum, s) => sum + s.docs, 0);
+    return {
+      dir: this.dir,
+      embedder: embedderId(this.manifest.embedder),
+      generation: this.manifest.generation,
+      files: this.catalog.size,
+      segments: this.segments.length,
+      chunks,
+      deletedChunks: total - chunks,
+      tokens: this.segments.reduce((sum, s) => sum + s.tokens, 0),
+      diskBytes: this.manifest.segments.reduce((sum, s) => sum + s.bytes, 0),
+      memoryBytes: this.segments.reduce((sum, s) => sum + s.memoryBytes(), 0),
+      vectorChunks: this.segments.reduce((sum, s) => sum + (s.vectors ? s.liveDocs : 0), 0),
+      hnswSegments: this.ann.size,
+      background: this.background?.status() ?? { state: 'off' },
+    };
+  }
+
+  onChange(listener: (change: MemoryChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves when background work (merges, embeddings, graphs) has nothing left to do. */
+  async idle(): Promise<void> {
+    await this.queue;
+    await this.background?.idle();
+  }
+
+  /** Starts background work again after it paused on an error (an embeddings endpoint that was down). */
+  resumeBackground(): void {
+    this.background?.kick(true);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.queue.catch(() => undefined);
+    await this.background?.stop();
+    for (const segment of this.segments) segment.close();
+    this.segments = [];
+    this.ann.clear();
+    this.lock?.release();
+  }
+
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('the memory store is closed'));
+    if (!this.lock) return Promise.reject(new Error('the memory store was opened read-only'));
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => undefined);
+    return run.finally(() => this.background?.kick(false));
+  }
+
+  private ingestTarget(): IngestTarget {
+    const store = this;
+    return {
+      root: this.root,
+      chunking: this.chunking,
+      // a getter: commits replace the catalog while an ingest runs
+      get catalog() {
+        return store.catalog;
+      },
+      builder: () => {
+        this.current ??= new SegmentBuilder(this.hashed, {
+          maxDocs: this.options.segmentChunks,
+          maxTextChars: this.options.segmentChunks * 3072,
+          maxFeatures: this.options.segmentChunks * 512,
+        });
+        return this.current;
+      },
+      flush: (force: boolean) => this.flush(force),
+      forget: (entry: CatalogEntry) => this.forget(entry),
+    };
+  }
+
+  private forget(entry: CatalogEntry) {
+    for (const { segment, record } of entry.locations) {
+      const list = this.forgotten.get(segment) ?? [];
+      list.push(record);
+      this.forgotten.set(segment, list);
+    }
+    this.catalog.delete(entry.path);
+  }
+
+  private flush(force: boolean) {
+    const builder = this.current;
+    const change: StoreChange = {};
+    if (builder && builder.docs > 0 && (force || builder.full)) {
+      change.sealed = builder.seal(this.dir, this.nextId++);
+      this.current = undefined;
+      this.sealsSinceFrequencies++;
+    } else if (builder && force && builder.docs === 0) this.current = undefined;
+    // a replaced file's old version goes in the same commit as its new one, never before
+    if (this.forgotten.size > 0 && (change.sealed || force)) change.forget = new Map(this.forgotten);
+    if (
+      this.hashed &&
+      (force || this.sealsSinceFrequencies >= FREQUENCIES_EVERY) &&
+      this.sealsSinceFrequencies > 0
+    ) {
+      change.frequencies = this.writeFrequencies(change.sealed?.id);
+    }
+    if (change.sealed || change.forget || change.frequencies) this.commit(change);
+  }
+
+  /** Applies a change: manifest first (the commit point), then what is held in memory, then listeners. */
+  commit(change: StoreChange): void {
+    const fresh = [change.sealed, change.merged?.output].filter((s) => s !== undefined);
+    const sourcesOf = (id: number): readonly SourceRecord[] =>
+      fresh.find((s) => s.id === id)?.sources ?? this.segments.find((s) => s.id === id)?.sources ?? [];
+    const previous = this.manifest;
+    const applied = applyChange(previous, change, sourcesOf);
+    writeManifest(this.dir, applied.next);
+    this.manifest = applied.next;
+    if (change.forget) this.forgotten.clear();
+
+    const kept = new Map(this.segments.map((s) => [s.id, s]));
+    const next: Segment[] = [];
+    for (const entry of applied.next.segments) {
+      let segment = kept.get(entry.id);
+      if (!segment) segment = this.openSegment(entry);
+      else {
+        if (segment.deleted.size !== entry.deleted.length) segment.setDeleted(entry.deleted);
+        if (entry.vectors && !segment.vectors) {
+          segment.vectors = SegmentVectors.open(
+            this.dir,
+            entry.vectors,
+            embedderId(this.manifest.embedder),
+            entry.docs,
+          );
+        }
+      }
+      kept.delete(entry.id);
+      next.push(segment);
+    }
+    this.segments = next;
+    for (const gone of kept.values()) {
+      this.ann.delete(gone);
+      gone.close();
+    }
+    for (const entry of applied.droppedSegments) deleteSegmentFiles(this.dir, entry.id);
+    const oldFrequencies = previous.frequencies?.file;
+    if (oldFrequencies && oldFrequencies !== applied.next.frequencies?.file) {
+      rmSync(join(this.dir, oldFrequencies), { force: true });
+    }
+    if (change.sealed || change.merged) this.catalog = SourceCatalog.from(this.segments);
+    const event = {
+      generation: applied.next.generation,
+      removedSources: applied.removedSources,
+      addedSources: applied.addedSources,
+    };
+    for (const listener of this.listeners) listener(event);
+    // vectors for a new segment are made while ingest goes on, not after it
+    if (change.sealed) this.background?.kick(false);
+  }
+
+  private openSegment(entry: SegmentEntry): Segment {
+    const segment = Segment.open(this.dir, entry);
+    try {
+      if (entry.vectors) {
+        segment.vectors = SegmentVectors.open(
+          this.dir,
+          entry.vectors,
+          embedderId(this.manifest.embedder),
+          entry.docs,
+        );
+      }
+    } catch (error) {
+      segment.close();
+      throw error;
+    }
+    return segment;
+  }
+
+  private writeFrequencies(pending?: number): { file: string; segments: number[] } {
+    const file = writeFrequencies(this.dir, this.hashed!.df, this.manifest.generation + 1);
+    this.sealsSinceFrequencies = 0;
+    const segments = this.segments.map((s) => s.id);
+    if (pending !== undefined) segments.push(pending);
+    return { file, segments };
+  }
+
+  /**
+   * After a crash: count the features of segments sealed after the last
+   * frequency table was written, delete versions superseded but still
+   * live, and remove files no commit refers to (a half-written segment).
+   */
+  private recover() {
+    const change: StoreChange = {};
+    if (this.hashed) {
+      const covered = new Set(this.manifest.frequencies?.segments ?? []);
+      const missing = this.segments.filter((s) => !covered.has(s.id));
+      if (missing.length > 0) {
+        countFrequencies(missing, this.hashed.df);
+        this.sealsSinceFrequencies = 1;
+        change.frequencies = this.writeFrequencies();
+      }
+    }
+    for (const { segment, record } of this.catalog.stale) {
+      const list = this.forgotten.get(segment) ?? [];
+      list.push(record);
+      this.forgotten.set(segment, list);
+    }
+    if (this.forgotten.size > 0) change.forget = new Map(this.forgotten);
+    const onDisk = readManifest(this.dir);
+    const switched =
+      onDisk !== undefined && embedderId(onDisk.embedder) !== embedderId(this.manifest.embedder);
+    if (change.frequencies || change.forget || !onDisk || switched) this.commit(change);
+    collectGarbage(this.dir, this.manifest);
+  }
+
+  private backgroundHost(): BackgroundHost {
+    return {
+      dir: this.dir,
+      options: this.options,
+      manifest: () => this.manifest,
+      segment: (id) => this.segments.find((s) => s.id === id),
+      embedderId: () => embedderId(this.manifest.embedder),
+      embedTexts: async (texts, signal) => {
+        const hashed = this.hashed;
+        if (hashed) return texts.map((text) => hashed.embedder.embedText(text, hashed.df));
+        return this.remote!.embed(texts, signal);
+      },
+      allocateSegmentId: () => this.nextId++,
+      commit: (change) => this.commit(change),
+      attachAnn: (id, file) => this.attachAnn(id, file),
+    };
+  }
+
+  private attachAnn(id: number, file: string) {
+    const segment = this.segments.find((s) => s.id === id);
+    if (segment?.vectors) this.ann.set(segment, HnswIndex.view(join(this.dir, file), segment.vectors.dims));
+  }
+}
