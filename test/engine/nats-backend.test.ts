@@ -45,7 +45,8 @@ describe('NATS backend', () => {
     let second: ClaimedTask | undefined;
     const until = Date.now() + 3000;
     while (!second && Date.now() < until) second = await q.claim({ waitMs: 100 });
-    expect(second?.deliveries).toBe(2);
+    // 2, or more when an expired claim's pull received the task first (the server counts that delivery)
+    expect(second?.deliveries).toBeGreaterThanOrEqual(2);
     return { first: first!, second: second! };
   };
   beforeAll(async () => {
