@@ -1,7 +1,7 @@
+import { PrometheusRegistry } from '../observe/index.js';
 import type { Fleet } from './fleet.js';
 import type { GatewayRequestEvent } from './gateway-events.js';
 import type { KeyRing } from './keys/index.js';
-import { PrometheusRegistry } from './prometheus-registry.js';
 import { CacheAware } from './routing/index.js';
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];

@@ -1,3 +1,4 @@
+export { parseSamples, type Sample } from '../observe/index.js';
 export { Backend, type TokenUsage } from './backend.js';
 export type { HealthPolicy, HealthState } from './backend-health.js';
 export {
@@ -30,7 +31,6 @@ export type {
 export type { BackendStatus, HealthReport } from './health-report.js';
 export { type AccountSnapshot, type NewKey, newApiKey } from './keys/index.js';
 export { type LoadReading, readLoadSignals } from './load-signals.js';
-export { parseSamples, type Sample } from './prometheus-text.js';
 export { type Reservation, worstCase } from './reservation.js';
 export {
   CacheAware,

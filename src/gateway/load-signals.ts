@@ -1,5 +1,5 @@
+import { parseSamples, type Sample } from '../observe/index.js';
 import type { BackendType } from './config.js';
-import { parseSamples, type Sample } from './prometheus-text.js';
 
 /** What one scrape says about a server's load. */
 export interface LoadReading {

@@ -1,4 +1,6 @@
 export * from './errors.js';
+export { Counter, Histogram, PrometheusRegistry } from './prometheus-registry.js';
+export { parseSamples, type Sample } from './prometheus-text.js';
 export {
   type NodeRow,
   type RunRow,

@@ -7,7 +7,7 @@ interface Family {
 const SEP = '\u0001';
 
 /**
- * The few metric kinds the gateway exposes, rendered in Prometheus text
+ * The few metric kinds Swarm and its gateway expose, rendered in Prometheus text
  * format 0.0.4. Series are keyed by their label values in declaration
  * order; gauges are read when scraped, so they are never out of date.
  */
