@@ -1,0 +1,9 @@
+export { EditRejectedError, ModelRequiredError, SkillError, SkillNotApplicableError } from './errors.js';
+export {
+  SKILL_KINDS,
+  type Skill,
+  type SkillInput,
+  type SkillKind,
+  type SkillModel,
+  type SkillOutcome,
+} from './skill.js';
