@@ -11,6 +11,8 @@ import { dirname, join, relative } from 'node:path';
 import { estimateTokens } from '../src/memory/token-estimate.js';
 
 const EXTENSIONS = /\.(ts|js|mjs|cjs|md|py|go)$/;
+const KINDS = { all: EXTENSIONS, code: /\.(ts|js|mjs|cjs|py|go)$/, prose: /\.md$/ };
+export type CorpusKind = keyof typeof KINDS;
 const MAX_FILE = 512 * 1024;
 
 export interface Corpus {
@@ -20,7 +22,7 @@ export interface Corpus {
   tokens: number;
 }
 
-function sources(repo: string): string[] {
+function sources(repo: string, kind: CorpusKind): string[] {
   const out: string[] = [];
   const walk = (dir: string) => {
     for (const name of readdirSync(dir).sort()) {
@@ -29,7 +31,7 @@ function sources(repo: string): string[] {
       const info = statSync(path, { throwIfNoEntry: false });
       if (!info) continue;
       if (info.isDirectory()) walk(path);
-      else if (EXTENSIONS.test(name) && info.size > 0 && info.size <= MAX_FILE) out.push(path);
+      else if (KINDS[kind].test(name) && info.size > 0 && info.size <= MAX_FILE) out.push(path);
     }
   };
   walk(join(repo, 'src'));
@@ -44,8 +46,13 @@ function vary(text: string, copy: number): string {
 }
 
 /** Writes a corpus of about `targetTokens` estimated tokens under `dir`. */
-export function generateCorpus(repo: string, dir: string, targetTokens: number): Corpus {
-  const files = sources(repo);
+export function generateCorpus(
+  repo: string,
+  dir: string,
+  targetTokens: number,
+  kind: CorpusKind = 'all',
+): Corpus {
+  const files = sources(repo, kind);
   let tokens = 0;
   let bytes = 0;
   let count = 0;

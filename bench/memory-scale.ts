@@ -9,7 +9,7 @@
  * the background and its path is measured too.
  *
  *   npx tsx --expose-gc bench/memory-scale.ts [--tokens 1e6,1e7] [--queries 1000]
- *     [--side-by-side] [--side-by-side-max 1e7] [--hnsw] [--hnsw-min-chunks 20000]
+ *     [--side-by-side] [--side-by-side-max 1e7] [--hnsw] [--hnsw-min-chunks 20000] [--by-kind 2e6]
  *     [--out bench/results/memory-scale.json]
  */
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -20,7 +20,7 @@ import { RRF_K } from '../src/memory/fusion.js';
 import { MemoryStore, type SearchMode, type SearchRequestInput } from '../src/memory/index.js';
 import { BENCH_DIR, loadAverage, machine, packageVersion } from './lib/measure.js';
 import { type BaselineResult, hnswlibBaseline, sqliteVecBaseline } from './memory-baselines.js';
-import { generateCorpus } from './memory-corpus.js';
+import { type CorpusKind, generateCorpus } from './memory-corpus.js';
 import { exactNeighbours, percentile, recallAt, sampleQueries } from './memory-exact.js';
 
 const { values } = parseArgs({
@@ -34,6 +34,8 @@ const { values } = parseArgs({
     'hnsw-min-chunks': { type: 'string', default: '20000' },
     out: { type: 'string', default: join(BENCH_DIR, 'results', 'memory-scale.json') },
     keep: { type: 'boolean', default: false },
+    /** Also ingest code alone and Markdown alone, this many tokens each, for throughput by kind. */
+    'by-kind': { type: 'string' },
   },
 });
 const REPO = resolve(BENCH_DIR, '..');
@@ -50,10 +52,11 @@ function files(dir: string, out: string[] = []): string[] {
   return out;
 }
 
-function heap() {
+/** Resident memory after a full collection (when run with --expose-gc), and what of it is JS heap. */
+function memory() {
   gc?.();
   const usage = process.memoryUsage();
-  return { heap: usage.heapUsed, buffers: usage.arrayBuffers + usage.external, rss: usage.rss };
+  return { rss: usage.rss, heap: usage.heapUsed };
 }
 
 async function latency(store: MemoryStore, queries: string[], request: Omit<SearchRequestInput, 'query'>) {
@@ -106,26 +109,24 @@ async function measure(target: number) {
     const written = writer.stats();
     await writer.close();
 
-    const before = heap();
+    const before = memory();
     const t2 = performance.now();
     const store = await MemoryStore.open({ dir, root: base, readOnly: true });
     const queries = sampleQueries(corpusFiles, queryCount);
     await store.search({ query: queries[0]!, k: 10 });
     const firstQueryMs = performance.now() - t2;
-    const after = heap();
+    const after = memory();
     const stats = store.stats();
 
     const paths: Record<string, Awaited<ReturnType<typeof latency>>> = {};
     for (const mode of ['bm25', 'vector', 'hybrid'] as SearchMode[]) {
       paths[mode] = await latency(store, queries, { mode, k: 10, dedupe: 'off' });
     }
-    if (stats.hnswSegments > 0)
-      paths['vector (1-bit scan)'] = await latency(store, queries, {
-        mode: 'vector',
-        k: 10,
-        dedupe: 'off',
-        index: 'scan',
-      });
+    if (stats.hnswSegments > 0) {
+      const vector = { mode: 'vector' as const, k: 10, dedupe: 'off' as const };
+      paths['vector (scan only)'] = await latency(store, queries, { ...vector, index: 'scan' });
+      paths['vector (graph only)'] = await latency(store, queries, { ...vector, index: 'graph' });
+    }
     const vectors = await Promise.all(queries.map((q) => store.embedQuery(q)));
     const exact = exactNeighbours(store, vectors, 100);
     const bm25 = await latency(store, queries, { mode: 'bm25', k: 100, dedupe: 'off' });
@@ -168,8 +169,9 @@ async function measure(target: number) {
         diskBytes: stats.diskBytes,
         memoryBytes: stats.memoryBytes,
         bytesPerChunk: stats.memoryBytes / stats.chunks,
-        processBytesPerChunk: (after.heap + after.buffers - before.heap - before.buffers) / stats.chunks,
         rssBytes: after.rss,
+        rssGrowthOnOpenBytes: after.rss - before.rss,
+        heapBytes: after.heap,
       },
       firstQueryMs,
       latency: Object.fromEntries(
@@ -185,8 +187,42 @@ async function measure(target: number) {
   }
 }
 
+/** Ingest throughput (wall and CPU) on a corpus of one kind: what tree-sitter costs shows in code. */
+async function throughputOf(kind: CorpusKind, target: number) {
+  const base = mkdtempSync(join(tmpdir(), `swarm-bench-${kind}-`));
+  try {
+    const corpus = generateCorpus(REPO, join(base, 'corpus'), target, kind);
+    const store = await MemoryStore.open({ dir: join(base, 'memory'), root: base, background: false });
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    await store.ingest([corpus.dir]);
+    const wallMs = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    await store.close();
+    const cpuMs = (cpu.user + cpu.system) / 1000;
+    return {
+      kind,
+      tokens: corpus.tokens,
+      files: corpus.files,
+      wallMs,
+      cpuMs,
+      tokensPerSecond: corpus.tokens / (wallMs / 1000),
+      tokensPerCpuSecond: corpus.tokens / (cpuMs / 1000),
+    };
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+}
+
 const started = Date.now();
 const load = loadAverage();
+const byKind = values['by-kind']
+  ? [
+      await throughputOf('prose', Number(values['by-kind'])),
+      await throughputOf('code', Number(values['by-kind'])),
+    ]
+  : undefined;
+if (byKind) console.log(JSON.stringify(byKind, null, 1));
 const results = [];
 for (const size of sizes) {
   const result = await measure(size);
@@ -205,6 +241,7 @@ const output = {
     'sqlite-vec': packageVersion('sqlite-vec'),
   },
   durationS: Math.round((Date.now() - started) / 1000),
+  ...(byKind ? { ingestByKind: byKind } : {}),
   results,
 };
 mkdirSync(dirname(values.out!), { recursive: true });

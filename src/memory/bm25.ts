@@ -41,25 +41,44 @@ export function bm25Search(
   segments.forEach((segment, index) => {
     const mask = masks.mask(segment);
     if (FilterMasks.allowed(segment, mask) === 0) return;
+    const norms = lengthNorms(segment, avgLength);
     const scores = new Float32Array(segment.docs);
-    const touched: number[] = [];
+    const postDoc = segment.postDoc;
+    const postTf = segment.postTf;
+    let postings = 0;
     for (const [term, weight] of idf) {
       const range = segment.postings(term);
       if (!range) continue;
+      postings += range[1] - range[0];
       const w = weight * (counts.get(term) ?? 1) * (BM25_K1 + 1);
       for (let i = range[0]; i < range[1]; i++) {
-        const doc = segment.postDoc[i]!;
-        if (mask && mask[doc] === 0) continue;
-        const tf = segment.postTf[i]!;
-        const norm = BM25_K1 * (1 - BM25_B + (BM25_B * segment.docLen[doc]!) / avgLength);
-        if (scores[doc] === 0) touched.push(doc);
-        scores[doc] = scores[doc]! + (w * tf) / (tf + norm);
+        const doc = postDoc[i]!;
+        const tf = postTf[i]!;
+        scores[doc] = scores[doc]! + (w * tf) / (tf + norms[doc]!);
       }
     }
-    for (const doc of touched) {
+    if (postings === 0) return;
+    // the filter applies here, once per document, not once per posting
+    for (let doc = 0; doc < scores.length; doc++) {
       const score = scores[doc]!;
-      if (score > top.threshold) top.push(score, docKey(index, doc));
+      if (score > 0 && score > top.threshold && (!mask || mask[doc] === 1))
+        top.push(score, docKey(index, doc));
     }
   });
   return top.sorted().map(({ id, score }) => fromKey(id, score));
+}
+
+const normCache = new WeakMap<Segment, { avgLength: number; norms: Float32Array }>();
+
+/** BM25's length normalisation per document, kept per segment until the corpus' average length changes. */
+function lengthNorms(segment: Segment, avgLength: number): Float32Array {
+  const cached = normCache.get(segment);
+  if (cached && cached.avgLength === avgLength) return cached.norms;
+  const norms = new Float32Array(segment.docs);
+  const lengths = segment.docLen;
+  for (let doc = 0; doc < norms.length; doc++) {
+    norms[doc] = BM25_K1 * (1 - BM25_B + (BM25_B * lengths[doc]!) / avgLength);
+  }
+  normCache.set(segment, { avgLength, norms });
+  return norms;
 }

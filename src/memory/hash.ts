@@ -21,11 +21,6 @@ export function mix32(h: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-/** Combines two hashes (order matters) with a tag, so a bigram never equals a unigram. */
-export function combine(a: number, b: number, tag: number): number {
-  return mix32(Math.imul(a, 0x9e3779b1) ^ mix32(b ^ Math.imul(tag, 0x27d4eb2f)));
-}
-
 export function hashString(text: string): number {
   let h = FNV_OFFSET;
   for (let i = 0; i < text.length; i++) h = fnvStep(h, text.charCodeAt(i));

@@ -26,7 +26,7 @@ export function embedderId(spec: EmbedderSpec): string {
     : `http:${spec.model}@${spec.baseURL}${spec.dims ? `:${spec.dims}` : ''}`;
 }
 
-export const segmentEntrySchema = z.strictObject({
+const segmentEntrySchema = z.strictObject({
   id: z.number().int().nonnegative(),
   file: z.string(),
   docs: z.number().int().nonnegative(),

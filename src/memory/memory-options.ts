@@ -29,6 +29,16 @@ export const memoryOptionsSchema = z.strictObject({
   hnswMinChunks: z.number().int().min(1).default(50_000),
   /** Texts per request to an http embedder. */
   embedBatch: z.number().int().min(1).max(2048).default(64),
+  /** Tuning of vector search (see vector-search.ts); the defaults keep recall@10 above 0.98. */
+  vectorSearch: z
+    .strictObject({
+      candidates: z.number().int().positive().optional(),
+      rerank: z.number().int().positive().optional(),
+      maxColumns: z.number().int().positive().optional(),
+      graphWorth: z.number().nonnegative().optional(),
+      pruneAbove: z.number().nonnegative().optional(),
+    })
+    .optional(),
   retry: z
     .strictObject({
       attempts: z.number().int().min(1).max(10).default(4),

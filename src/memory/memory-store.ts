@@ -5,7 +5,6 @@ import { type BackgroundHost, type BackgroundStatus, BackgroundWork } from './ba
 import type { ChunkOptions } from './chunk.js';
 import type { DocumentFrequencies } from './document-frequencies.js';
 import { HashedEmbedder } from './hashed-embedder.js';
-import { HnswIndex } from './hnsw-index.js';
 import { HttpEmbedder } from './http-embedder.js';
 import {
   Ingestion,
@@ -14,12 +13,13 @@ import {
   type IngestTarget,
   type TextDocument,
 } from './ingest.js';
-import { embedderId, type Manifest, readManifest, type SegmentEntry, writeManifest } from './manifest.js';
+import { embedderId, type Manifest, readManifest, writeManifest } from './manifest.js';
 import { type MemoryOptions, type MemoryOptionsInput, parseMemoryOptions } from './memory-options.js';
 import { parseSearchRequest, type SearchRequestInput, type SearchResult } from './search-request.js';
-import { Segment } from './segment.js';
+import type { VectorBatch } from './segment.js';
 import { SegmentBuilder } from './segment-builder.js';
 import { searchSnapshot } from './segment-search.js';
+import { SegmentSet } from './segment-set.js';
 import { type CatalogEntry, SourceCatalog } from './source-catalog.js';
 import type { SourceRecord } from './source-record.js';
 import { applyChange, type StoreChange } from './store-commit.js';
@@ -32,8 +32,7 @@ import {
   writeFrequencies,
 } from './store-files.js';
 import { StoreLock } from './store-lock.js';
-import { SegmentVectors } from './vector-file.js';
-import type { AnnIndex } from './vector-search.js';
+import { DEFAULT_VECTOR_OPTIONS, type VectorSearchOptions } from './vector-search.js';
 
 /** What changed in one commit; the response cache listens to invalidate answers built on removed sources. */
 export interface MemoryChange {
@@ -76,8 +75,8 @@ export class MemoryStore {
   readonly chunking: ChunkOptions;
   catalog: SourceCatalog;
   private manifest: Manifest;
-  private segments: Segment[] = [];
-  private readonly ann = new Map<Segment, AnnIndex>();
+  private readonly set: SegmentSet;
+  private readonly vectorOptions: VectorSearchOptions;
   private readonly hashed: { embedder: HashedEmbedder; df: DocumentFrequencies; id: string } | undefined;
   private readonly remote: HttpEmbedder | undefined;
   private current: SegmentBuilder | undefined;
@@ -100,6 +99,8 @@ export class MemoryStore {
     this.chunking = options.chunking;
     this.manifest = manifest;
     this.nextId = manifest.nextSegment;
+    this.set = new SegmentSet(this.dir, () => embedderId(this.manifest.embedder));
+    this.vectorOptions = { ...DEFAULT_VECTOR_OPTIONS, ...options.vectorSearch };
     const spec = manifest.embedder;
     if (spec.type === 'hashed') {
       this.hashed = {
@@ -116,14 +117,8 @@ export class MemoryStore {
         retry: options.retry,
       });
     }
-    try {
-      for (const entry of manifest.segments) this.segments.push(this.openSegment(entry));
-    } catch (error) {
-      for (const segment of this.segments) segment.close();
-      throw error;
-    }
-    this.catalog = SourceCatalog.from(this.segments);
-    for (const entry of manifest.segments) if (entry.hnsw) this.attachAnn(entry.id, entry.hnsw);
+    this.set.open(manifest);
+    this.catalog = SourceCatalog.from(this.set.segments);
     this.background = lock && options.background ? new BackgroundWork(this.backgroundHost()) : undefined;
   }
 
@@ -190,8 +185,8 @@ export class MemoryStore {
         failure = `vector search skipped: ${error instanceof Error ? error.message : String(error)}`;
       }
     }
-    const snapshot = { segments: this.segments, ann: this.ann };
-    const result = searchSnapshot(snapshot, request, terms, vector);
+    const snapshot = { segments: this.set.segments, ann: this.set.ann };
+    const result = searchSnapshot(snapshot, request, terms, vector, this.vectorOptions);
     return {
       query: request.query,
       ...result,
@@ -204,30 +199,15 @@ export class MemoryStore {
   vectorsOf(ids: readonly string[]): (Float32Array | undefined)[] {
     return ids.map((id) => {
       const [segmentId, doc] = id.split(':').map(Number);
-      const vectors = this.segments.find((s) => s.id === segmentId)?.vectors;
+      const vectors = segmentId === undefined ? undefined : this.set.find(segmentId)?.vectors;
       if (!vectors || doc === undefined || !(doc < vectors.docs)) return undefined;
       return vectors.exact(doc, new Float32Array(vectors.dims));
     });
   }
 
   /** The live chunks' vectors, segment by segment, for evaluation and export (read from disk). */
-  *vectorBatches(): Generator<{ ids: string[]; dims: number; rows: Float32Array }> {
-    for (const segment of this.segments) {
-      const vectors = segment.vectors;
-      if (!vectors) continue;
-      const { dims } = vectors;
-      for (let from = 0; from < segment.docs; from += 4096) {
-        const to = Math.min(segment.docs, from + 4096);
-        const all = vectors.rows(from, to);
-        const live: number[] = [];
-        for (let doc = from; doc < to; doc++) if (!segment.live || segment.live[doc]) live.push(doc);
-        const rows = new Float32Array(live.length * dims);
-        live.forEach((doc, i) => {
-          rows.set(all.subarray((doc - from) * dims, (doc - from + 1) * dims), i * dims);
-        });
-        yield { ids: live.map((doc) => `${segment.id}:${doc}`), dims, rows };
-      }
-    }
+  *vectorBatches(): Generator<VectorBatch> {
+    for (const segment of this.set.segments) yield* segment.vectorBatches();
   }
 
   /** The query's vector with the store's embedder (zero when it has no features). */
@@ -238,21 +218,22 @@ export class MemoryStore {
   }
 
   stats(): MemoryStats {
-    const chunks = this.segments.reduce((sum, s) => sum + s.liveDocs, 0);
-    const total = this.segments.reduce((sum, s) => sum + s.docs, 0);
+    const segments = this.set.segments;
+    const chunks = segments.reduce((sum, s) => sum + s.liveDocs, 0);
+    const total = segments.reduce((sum, s) => sum + s.docs, 0);
     return {
       dir: this.dir,
       embedder: embedderId(this.manifest.embedder),
       generation: this.manifest.generation,
       files: this.catalog.size,
-      segments: this.segments.length,
+      segments: segments.length,
       chunks,
       deletedChunks: total - chunks,
-      tokens: this.segments.reduce((sum, s) => sum + s.tokens, 0),
+      tokens: segments.reduce((sum, s) => sum + s.tokens, 0),
       diskBytes: this.manifest.segments.reduce((sum, s) => sum + s.bytes, 0),
-      memoryBytes: this.segments.reduce((sum, s) => sum + s.memoryBytes(), 0),
-      vectorChunks: this.segments.reduce((sum, s) => sum + (s.vectors ? s.liveDocs : 0), 0),
-      hnswSegments: this.ann.size,
+      memoryBytes: segments.reduce((sum, s) => sum + s.memoryBytes(), 0),
+      vectorChunks: segments.reduce((sum, s) => sum + (s.vectors ? s.liveDocs : 0), 0),
+      hnswSegments: this.set.ann.size,
       background: this.background?.status() ?? { state: 'off' },
     };
   }
@@ -278,9 +259,7 @@ export class MemoryStore {
     this.closed = true;
     await this.queue.catch(() => undefined);
     await this.background?.stop();
-    for (const segment of this.segments) segment.close();
-    this.segments = [];
-    this.ann.clear();
+    this.set.close();
     this.lock?.release();
   }
 
@@ -327,10 +306,10 @@ export class MemoryStore {
     const builder = this.current;
     const change: StoreChange = {};
     if (builder && builder.docs > 0 && (force || builder.full)) {
+      // the builder is kept: its buffers serve the next segment
       change.sealed = builder.seal(this.dir, this.nextId++);
-      this.current = undefined;
       this.sealsSinceFrequencies++;
-    } else if (builder && force && builder.docs === 0) this.current = undefined;
+    }
     // a replaced file's old version goes in the same commit as its new one, never before
     if (this.forgotten.size > 0 && (change.sealed || force)) change.forget = new Map(this.forgotten);
     if (
@@ -347,43 +326,20 @@ export class MemoryStore {
   commit(change: StoreChange): void {
     const fresh = [change.sealed, change.merged?.output].filter((s) => s !== undefined);
     const sourcesOf = (id: number): readonly SourceRecord[] =>
-      fresh.find((s) => s.id === id)?.sources ?? this.segments.find((s) => s.id === id)?.sources ?? [];
+      fresh.find((s) => s.id === id)?.sources ?? this.set.find(id)?.sources ?? [];
     const previous = this.manifest;
     const applied = applyChange(previous, change, sourcesOf);
     writeManifest(this.dir, applied.next);
     this.manifest = applied.next;
     if (change.forget) this.forgotten.clear();
 
-    const kept = new Map(this.segments.map((s) => [s.id, s]));
-    const next: Segment[] = [];
-    for (const entry of applied.next.segments) {
-      let segment = kept.get(entry.id);
-      if (!segment) segment = this.openSegment(entry);
-      else {
-        if (segment.deleted.size !== entry.deleted.length) segment.setDeleted(entry.deleted);
-        if (entry.vectors && !segment.vectors) {
-          segment.vectors = SegmentVectors.open(
-            this.dir,
-            entry.vectors,
-            embedderId(this.manifest.embedder),
-            entry.docs,
-          );
-        }
-      }
-      kept.delete(entry.id);
-      next.push(segment);
-    }
-    this.segments = next;
-    for (const gone of kept.values()) {
-      this.ann.delete(gone);
-      gone.close();
-    }
+    this.set.reconcile(applied.next);
     for (const entry of applied.droppedSegments) deleteSegmentFiles(this.dir, entry.id);
     const oldFrequencies = previous.frequencies?.file;
     if (oldFrequencies && oldFrequencies !== applied.next.frequencies?.file) {
       rmSync(join(this.dir, oldFrequencies), { force: true });
     }
-    if (change.sealed || change.merged) this.catalog = SourceCatalog.from(this.segments);
+    if (change.sealed || change.merged) this.catalog = SourceCatalog.from(this.set.segments);
     const event = {
       generation: applied.next.generation,
       removedSources: applied.removedSources,
@@ -394,28 +350,10 @@ export class MemoryStore {
     if (change.sealed) this.background?.kick(false);
   }
 
-  private openSegment(entry: SegmentEntry): Segment {
-    const segment = Segment.open(this.dir, entry);
-    try {
-      if (entry.vectors) {
-        segment.vectors = SegmentVectors.open(
-          this.dir,
-          entry.vectors,
-          embedderId(this.manifest.embedder),
-          entry.docs,
-        );
-      }
-    } catch (error) {
-      segment.close();
-      throw error;
-    }
-    return segment;
-  }
-
   private writeFrequencies(pending?: number): { file: string; segments: number[] } {
     const file = writeFrequencies(this.dir, this.hashed!.df, this.manifest.generation + 1);
     this.sealsSinceFrequencies = 0;
-    const segments = this.segments.map((s) => s.id);
+    const segments = this.set.segments.map((s) => s.id);
     if (pending !== undefined) segments.push(pending);
     return { file, segments };
   }
@@ -429,7 +367,7 @@ export class MemoryStore {
     const change: StoreChange = {};
     if (this.hashed) {
       const covered = new Set(this.manifest.frequencies?.segments ?? []);
-      const missing = this.segments.filter((s) => !covered.has(s.id));
+      const missing = this.set.segments.filter((s) => !covered.has(s.id));
       if (missing.length > 0) {
         countFrequencies(missing, this.hashed.df);
         this.sealsSinceFrequencies = 1;
@@ -454,7 +392,7 @@ export class MemoryStore {
       dir: this.dir,
       options: this.options,
       manifest: () => this.manifest,
-      segment: (id) => this.segments.find((s) => s.id === id),
+      segment: (id) => this.set.find(id),
       embedderId: () => embedderId(this.manifest.embedder),
       embedTexts: async (texts, signal) => {
         const hashed = this.hashed;
@@ -463,12 +401,7 @@ export class MemoryStore {
       },
       allocateSegmentId: () => this.nextId++,
       commit: (change) => this.commit(change),
-      attachAnn: (id, file) => this.attachAnn(id, file),
+      attachAnn: (id, file) => this.set.attachGraph(id, file),
     };
-  }
-
-  private attachAnn(id: number, file: string) {
-    const segment = this.segments.find((s) => s.id === id);
-    if (segment?.vectors) this.ann.set(segment, HnswIndex.view(join(this.dir, file), segment.vectors.dims));
   }
 }

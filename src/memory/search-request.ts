@@ -13,8 +13,11 @@ export const searchRequestSchema = z.strictObject({
   filter: searchFilterSchema.optional(),
   /** `exact` drops repeated chunks (same text), `near` also near-duplicates (SimHash within 3 bits). */
   dedupe: z.enum(['off', 'exact', 'near']).default('exact'),
-  /** `scan` searches vectors by the 1-bit scan and exact re-ranking even where an HNSW graph is built. */
-  index: z.enum(['auto', 'scan']).default('auto'),
+  /**
+   * How vectors are searched where a segment has an HNSW graph: `auto` picks the graph when a scan
+   * would cost more, `scan` never uses it, `graph` always does.
+   */
+  index: z.enum(['auto', 'scan', 'graph']).default('auto'),
 });
 export type SearchRequestInput = z.input<typeof searchRequestSchema>;
 export type SearchRequest = z.output<typeof searchRequestSchema>;

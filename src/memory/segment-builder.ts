@@ -32,12 +32,6 @@ export interface BuilderLimits {
 
 const VECTOR_BATCH = 512;
 
-export const DEFAULT_BUILDER_LIMITS: BuilderLimits = {
-  maxDocs: 8192,
-  maxTextChars: 24 << 20,
-  maxFeatures: 8 << 20,
-};
-
 /**
  * Collects chunks as ingest produces them and writes them as one immutable
  * segment: BM25 postings, per-chunk metadata, SimHash and content hash,
@@ -47,7 +41,7 @@ export const DEFAULT_BUILDER_LIMITS: BuilderLimits = {
  * ingested so far, this segment included.
  */
 export class SegmentBuilder {
-  private readonly sources: SourceRecord[] = [];
+  private sources: SourceRecord[] = [];
   private current: (SourceStart & { docStart: number }) | undefined;
   private readonly features = new TextFeatures();
   private readonly simhasher = new SimHasher();
@@ -62,7 +56,7 @@ export class SegmentBuilder {
   private readonly simhash = new Growable(Uint32Array);
   private readonly chunkHash = new Growable(Uint8Array);
   private readonly symbolIdx = new Growable(Int32Array);
-  private readonly symbols: string[] = [];
+  private symbols: string[] = [];
   private readonly symbolIds = new Map<string, number>();
   /** Chunk texts as UTF-8, back to back, with where each ends: no strings kept, no join at sealing. */
   private readonly text = new Growable(Uint8Array, 1 << 20);
@@ -79,7 +73,7 @@ export class SegmentBuilder {
 
   constructor(
     private readonly hashed: { embedder: HashedEmbedder; df: DocumentFrequencies; id: string } | undefined,
-    private readonly limits: BuilderLimits = DEFAULT_BUILDER_LIMITS,
+    private readonly limits: BuilderLimits,
   ) {}
 
   get docs(): number {
@@ -114,14 +108,27 @@ export class SegmentBuilder {
     const indexed = indexedText(this.current.path, chunk.symbol, chunk.text);
     const f = this.features.analyse(indexed);
     const terms = f.terms.subarray(0, f.termCount).sort();
+    // room first, then plain typed-array writes through locals: one shape per site, no per-item call
+    const at = this.postTerm.length;
+    this.postTerm.reserve(at + terms.length);
+    this.postDoc.reserve(at + terms.length);
+    this.postTf.reserve(at + terms.length);
+    const termOut = this.postTerm.data;
+    const docOut = this.postDoc.data;
+    const tfOut = this.postTf.data;
+    let w = at;
     for (let i = 0; i < terms.length; ) {
       let j = i + 1;
       while (j < terms.length && terms[j] === terms[i]) j++;
-      this.postTerm.push(terms[i]! >>> 0);
-      this.postDoc.push(doc);
-      this.postTf.push(Math.min(0xffff, j - i));
+      termOut[w] = terms[i]! >>> 0;
+      docOut[w] = doc;
+      tfOut[w] = Math.min(0xffff, j - i);
+      w++;
       i = j;
     }
+    this.postTerm.length = w;
+    this.postDoc.length = w;
+    this.postTf.length = w;
     if (this.simWeights.length < f.size) this.simWeights = new Float32Array(f.size * 2);
     for (let i = 0; i < f.size; i++) {
       // words only: enough to tell near-copies apart, and a third of the features
@@ -171,7 +178,39 @@ export class SegmentBuilder {
     return id;
   }
 
-  /** Writes the segment (and its vectors, with the hashed embedder) durably; the builder is spent after. */
+  /** Empties the builder for the next segment but keeps its buffers: fresh memory costs page faults. */
+  private reset(): void {
+    this.sources = [];
+    this.symbols = [];
+    this.symbolIds.clear();
+    for (const buffer of [
+      this.docSource,
+      this.docStart,
+      this.docEnd,
+      this.startLine,
+      this.endLine,
+      this.tokens,
+      this.docLen,
+      this.simhash,
+      this.chunkHash,
+      this.symbolIdx,
+      this.text,
+      this.textEnd,
+      this.postTerm,
+      this.postDoc,
+      this.postTf,
+      this.featKey,
+      this.featCount,
+      this.featClass,
+      this.featEnd,
+    ]) {
+      buffer.length = 0;
+    }
+    this.textChars = 0;
+    this.totalTokens = 0;
+  }
+
+  /** Writes the segment (and its vectors, with the hashed embedder) durably; the builder is then empty, ready for the next. */
   seal(dir: string, id: number): SealedSegment {
     if (this.current) throw new Error('seal called inside a source');
     const n = this.docs;
@@ -210,6 +249,7 @@ export class SegmentBuilder {
       sealed.vectors = vectors.file;
       sealed.bytes += vectors.bytes;
     }
+    this.reset();
     return sealed;
   }
 

@@ -47,7 +47,8 @@ export function searchSnapshot(
       ? { hits: [] as ScoredDoc[], searched: 0, pending: 0 }
       : vectorSearch(segments, snapshot.ann, vector, depth, masks, {
           ...vectorOptions,
-          useHnsw: vectorOptions.useHnsw && request.index === 'auto',
+          useHnsw: vectorOptions.useHnsw && request.index !== 'scan',
+          graphWorth: request.index === 'graph' ? 0 : vectorOptions.graphWorth,
         });
   const result = { mode: request.mode, chunks, pendingVectors: dense.pending };
 

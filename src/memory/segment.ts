@@ -30,6 +30,15 @@ export interface ChunkRecord {
   text: string;
 }
 
+/** Vectors of live chunks, ids as `segment:doc`, row after row. */
+export interface VectorBatch {
+  ids: string[];
+  dims: number;
+  rows: Float32Array;
+}
+
+const VECTOR_BATCH = 4096;
+
 const headerSchema = z.looseObject({
   format: z.literal(FORMAT),
   id: z.number().int(),
@@ -190,6 +199,24 @@ export class Segment {
       ...(symbol >= 0 ? { symbol: this.symbols[symbol]! } : {}),
       text: this.text(doc),
     };
+  }
+
+  /** The live documents' float32 vectors, read from disk in batches (for evaluation and export). */
+  *vectorBatches(): Generator<VectorBatch> {
+    const vectors = this.vectors;
+    if (!vectors) return;
+    const { dims } = vectors;
+    for (let from = 0; from < this.docs; from += VECTOR_BATCH) {
+      const to = Math.min(this.docs, from + VECTOR_BATCH);
+      const all = vectors.rows(from, to);
+      const live: number[] = [];
+      for (let doc = from; doc < to; doc++) if (!this.live || this.live[doc]) live.push(doc);
+      const rows = new Float32Array(live.length * dims);
+      live.forEach((doc, i) => {
+        rows.set(all.subarray((doc - from) * dims, (doc - from + 1) * dims), i * dims);
+      });
+      yield { ids: live.map((doc) => `${this.id}:${doc}`), dims, rows };
+    }
   }
 
   /** Bytes this segment holds in memory (its vectors included). */

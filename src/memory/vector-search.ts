@@ -14,14 +14,39 @@ export interface VectorSearchOptions {
   maxColumns: number;
   /** Use a segment's HNSW graph when it has one (otherwise always scan). */
   useHnsw: boolean;
+  /** Scan cost (query dimensions x documents) from which a segment's graph is used instead. */
+  graphWorth: number;
+  /** Scan cost from which a sparse query scans only its strongest dimensions (the rest re-score candidates). */
+  pruneAbove: number;
 }
+
+/**
+ * Multiply-adds of an int8 scan (query dimensions x documents) past which a
+ * segment's graph is asked instead: about 5 ms of scan, what a graph search
+ * of 2,048-dimension vectors with re-scoring costs (measured at 36k chunks).
+ */
+const GRAPH_WORTH = 10_000_000;
+
+/**
+ * Past this many multiply-adds (query dimensions x documents, about 2 ms of
+ * scan) a segment is scanned on the dimensions holding PRUNED_ENERGY of the
+ * query's weight; the candidates are then re-scored on all of them. Recall
+ * measured at 36k chunks: 0.999 at 0.8 against 0.9997 exhaustive.
+ */
+const PRUNE_ABOVE = 4_000_000;
+const PRUNED_ENERGY = 0.8;
 
 export const DEFAULT_VECTOR_OPTIONS: VectorSearchOptions = {
   candidates: 1000,
   rerank: 64,
   maxColumns: 64,
   useHnsw: true,
+  graphWorth: GRAPH_WORTH,
+  pruneAbove: PRUNE_ABOVE,
 };
+
+/** How many times the finalists a graph is asked for: its int8 graph misorders near ties. */
+const GRAPH_CANDIDATES = 4;
 
 /** Below this share of allowed documents a filtered search scans instead of asking the graph. */
 const HNSW_MIN_ALLOWED = 0.5;
@@ -81,10 +106,12 @@ export function vectorSearch(
     searched += allowed;
     if (nonzero.length === 0) return;
     const graph = options.useHnsw ? ann.get(segment) : undefined;
-    const finalists =
-      graph && allowed >= segment.docs * HNSW_MIN_ALLOWED
-        ? fromGraph(graph, query, mask, depth.rerank + (segment.docs - allowed))
-        : finalistsOf(segment, query, nonzero, mask, depth);
+    // the graph costs about the same whatever the query; the scan grows with dimensions x documents
+    const useGraph =
+      graph && allowed >= segment.docs * HNSW_MIN_ALLOWED && nonzero.length * allowed >= options.graphWorth;
+    const finalists = useGraph
+      ? fromGraph(segment, graph, query, nonzero, mask, depth)
+      : finalistsOf(segment, query, nonzero, mask, depth);
     for (const doc of finalists) {
       vectors.exact(doc, exact);
       let score = 0;
@@ -95,13 +122,42 @@ export function vectorSearch(
   return { hits: top.sorted().map(({ id, score }) => fromKey(id, score)), searched, pending };
 }
 
+/** Candidates from the graph (a generous number: its int8 graph misorders near ties), re-scored with int8. */
 function fromGraph(
+  segment: Segment,
   graph: AnnIndex,
   query: Float32Array,
+  nonzero: readonly number[],
   mask: Uint8Array | undefined,
+  options: VectorSearchOptions,
+): number[] {
+  const wanted = Math.min(
+    segment.docs,
+    options.rerank * GRAPH_CANDIDATES + (segment.docs - segment.liveDocs),
+  );
+  const found = graph.search(query, wanted).filter((doc) => !mask || mask[doc] === 1);
+  return rescore(segment, found, query, nonzero, options.rerank);
+}
+
+/** The best `count` of some candidates by their int8 dot product with the query (gathered per dimension). */
+function rescore(
+  segment: Segment,
+  candidates: ArrayLike<number>,
+  query: Float32Array,
+  nonzero: readonly number[],
   count: number,
 ): number[] {
-  return graph.search(query, count).filter((doc) => !mask || mask[doc] === 1);
+  const { int8, scale } = segment.vectors!.codes;
+  const { codes, stride } = int8;
+  const best = new TopK(count);
+  for (let i = 0; i < candidates.length; i++) {
+    const doc = candidates[i]!;
+    let dot = 0;
+    for (const d of nonzero) dot += query[d]! * codes[d * stride + doc]!;
+    const score = dot * scale[doc]!;
+    if (score > best.threshold) best.push(score, doc);
+  }
+  return Array.from(best.ids.subarray(0, best.size));
 }
 
 /** A query this sparse (share of non-zero dimensions) is scored on int8 directly; denser ones scan sign bits. */
@@ -117,7 +173,7 @@ function finalistsOf(
 ): number[] {
   const vectors = segment.vectors!;
   return nonzero.length <= vectors.dims * SPARSE_SHARE
-    ? int8Scan(segment, query, nonzero, mask, options.rerank)
+    ? int8Scan(segment, query, nonzero, mask, options)
     : bitScan(segment, query, nonzero, mask, options);
 }
 
@@ -132,21 +188,44 @@ function int8Scan(
   query: Float32Array,
   nonzero: readonly number[],
   mask: Uint8Array | undefined,
-  count: number,
+  options: VectorSearchOptions,
 ): number[] {
+  const count = options.rerank;
   const { int8, scale } = segment.vectors!.codes;
   const n = segment.docs;
+  // a big segment scans the dimensions that carry most of the query; a small one scans them all
+  const share = nonzero.length * n > options.pruneAbove ? PRUNED_ENERGY : 1;
+  const scanned = strongestDimensions(query, nonzero, share);
   let max = 0;
-  for (const d of nonzero) max = Math.max(max, Math.abs(query[d]!));
-  const weights = nonzero.map((d) => Math.round((query[d]! / max) * WEIGHT_SCALE));
-  const scores = int8.scan(nonzero, weights);
-  const best = new TopK(count);
+  for (const d of scanned) max = Math.max(max, Math.abs(query[d]!));
+  const weights = scanned.map((d) => Math.round((query[d]! / max) * WEIGHT_SCALE));
+  const scores = int8.scan(scanned, weights);
+  const exhaustive = scanned.length === nonzero.length;
+  const best = new TopK(exhaustive ? count : Math.max(count, options.candidates));
   for (let doc = 0; doc < n; doc++) {
     if (mask && mask[doc] === 0) continue;
     const score = scores[doc]! * scale[doc]!;
     if (score > best.threshold) best.push(score, doc);
   }
-  return Array.from(best.ids.subarray(0, best.size));
+  const found = best.ids.subarray(0, best.size);
+  // the weakest dimensions were left out of the scan: they still count when the candidates are re-scored
+  return exhaustive ? Array.from(found) : rescore(segment, found, query, nonzero, count);
+}
+
+/** The query's dimensions by weight, strongest first, until `share` of its energy. */
+function strongestDimensions(query: Float32Array, nonzero: readonly number[], share: number): number[] {
+  if (share >= 1) return [...nonzero];
+  const sorted = [...nonzero].sort((a, b) => Math.abs(query[b]!) - Math.abs(query[a]!));
+  let total = 0;
+  for (const d of sorted) total += query[d]! * query[d]!;
+  const picked: number[] = [];
+  let covered = 0;
+  for (const d of sorted) {
+    if (covered >= total * share) break;
+    picked.push(d);
+    covered += query[d]! * query[d]!;
+  }
+  return picked.length === nonzero.length ? [...nonzero] : picked;
 }
 
 /** The 1-bit scan (asymmetric: the query keeps its real values) and an int8 re-score of its best candidates. */
@@ -157,8 +236,7 @@ function bitScan(
   mask: Uint8Array | undefined,
   options: VectorSearchOptions,
 ): number[] {
-  const { bits, int8, scale } = segment.vectors!.codes;
-  const { codes: i8, stride } = int8;
+  const { bits } = segment.vectors!.codes;
   const n = segment.docs;
   const columns = strongestColumns(query, options.maxColumns);
   const approx = new Float32Array(n);
@@ -174,15 +252,7 @@ function bitScan(
     const score = approx[doc]!;
     if (score > candidates.threshold) candidates.push(score, doc);
   }
-  const rescored = new TopK(options.rerank);
-  for (let i = 0; i < candidates.size; i++) {
-    const doc = candidates.ids[i]!;
-    let dot = 0;
-    for (const d of nonzero) dot += query[d]! * i8[d * stride + doc]!;
-    const score = dot * scale[doc]!;
-    if (score > rescored.threshold) rescored.push(score, doc);
-  }
-  return Array.from(rescored.ids.subarray(0, rescored.size));
+  return rescore(segment, candidates.ids.subarray(0, candidates.size), query, nonzero, options.rerank);
 }
 
 /** Columns (groups of 8 dimensions) by the query's weight in them, strongest first, until 99.9% or the cap. */
