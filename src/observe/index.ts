@@ -1,6 +1,7 @@
 export * from './errors.js';
 export { Counter, Histogram, PrometheusRegistry } from './prometheus-registry.js';
 export { parseSamples, type Sample } from './prometheus-text.js';
+export { REDACTED, SecretRedactor } from './redact.js';
 export {
   type NodeRow,
   type RunRow,
@@ -10,3 +11,9 @@ export {
   type StoredEvent,
 } from './run-store.js';
 export { isReadOnly, type Migration, openSqlite } from './sqlite-file.js';
+export {
+  PROMETHEUS_CONTENT_TYPE,
+  type QueueDepthSource,
+  SwarmMetrics,
+  type SwarmMetricsOptions,
+} from './swarm-metrics.js';

@@ -296,6 +296,18 @@ export class RunStore {
       .all(...params) as RunRow[];
   }
 
+  /** How many runs the store holds in each status (the `swarm_runs` gauge). */
+  countRunsByStatus(): Record<RunStatus, number> {
+    this.tryFlush();
+    const counts: Record<RunStatus, number> = { running: 0, succeeded: 0, failed: 0, cancelled: 0 };
+    const rows = this.db.prepare('SELECT status, COUNT(*) AS n FROM runs GROUP BY status').all() as {
+      status: RunStatus;
+      n: number;
+    }[];
+    for (const row of rows) counts[row.status] = row.n;
+    return counts;
+  }
+
   /** The full id of the run whose id starts with `prefix` (users type a few characters). */
   resolveRunId(prefix: string): string {
     this.tryFlush();
