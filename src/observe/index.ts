@@ -1,3 +1,4 @@
+export * from './audit/index.js';
 export * from './errors.js';
 export { Counter, Histogram, PrometheusRegistry } from './prometheus-registry.js';
 export { parseSamples, type Sample } from './prometheus-text.js';

@@ -1,0 +1,98 @@
+import type { AnyEvent, EventBus } from '../../core/events.js';
+import type { SecretRedactor } from '../redact.js';
+import type { AuditEntry } from './audit-record.js';
+
+const TEXT_LIMIT = 2_000;
+
+/** Event types the improve pipeline emits when it keeps or rolls back an edit and when it merges. */
+const IMPROVE_DECISIONS: Record<string, string> = {
+  'improve.candidate': 'edit',
+  'improve.merge': 'merge',
+};
+
+export interface AuditRecorderOptions {
+  /** Whether a tool changes something outside the run (its `sideEffects` flag); read-only calls are not decisions. */
+  hasSideEffects: (tool: string) => boolean;
+  redactor: SecretRedactor;
+}
+
+/**
+ * Turns the events that record a decision into audit entries: delegations,
+ * tool calls with side effects, guard refusals (budget and the others),
+ * approvals of waiting workflow steps, edits kept or rolled back, merges.
+ * Everything else (model calls, read-only tools, progress) is left out.
+ * Secrets are redacted before an entry exists.
+ */
+export class AuditRecorder {
+  constructor(
+    private readonly sink: { append(entry: AuditEntry): unknown },
+    private readonly options: AuditRecorderOptions,
+  ) {}
+
+  attach(bus: EventBus): () => void {
+    return bus.subscribe((event) => this.observe(event));
+  }
+
+  observe(event: AnyEvent): void {
+    const entry = this.entry(event);
+    if (!entry) return;
+    this.sink.append({
+      kind: entry.kind,
+      runId: event.runId,
+      actor: event.agent,
+      data: this.options.redactor.value({ nodeId: event.nodeId, depth: event.depth, ...entry.data }),
+    });
+  }
+
+  private entry(event: AnyEvent): { kind: string; data: Record<string, unknown> } | undefined {
+    switch (event.type) {
+      case 'delegation':
+        return {
+          kind: 'delegation',
+          data: { to: event.data.to, childNodeId: event.data.childNodeId, task: clip(event.data.task) },
+        };
+      case 'tool.call':
+        if (!this.options.hasSideEffects(event.data.tool)) return undefined;
+        return {
+          kind: 'tool.call',
+          data: {
+            tool: event.data.tool,
+            callId: event.data.callId,
+            args: clip(event.data.args),
+            ok: event.data.ok,
+            result: clip(event.data.result),
+          },
+        };
+      case 'guard.tripped':
+        return {
+          kind: event.data.guard === 'budget' ? 'budget.refusal' : 'guard.refusal',
+          data: { guard: event.data.guard, message: clip(event.data.message) },
+        };
+      case 'step.finished':
+        if (
+          event.data.kind !== 'approval' ||
+          (event.data.status !== 'succeeded' && event.data.status !== 'failed')
+        )
+          return undefined;
+        return {
+          kind: 'approval',
+          data: {
+            stepId: event.data.stepId,
+            approved: event.data.status === 'succeeded',
+            ...(event.data.error ? { error: clip(event.data.error) } : {}),
+          },
+        };
+      default: {
+        const kind = IMPROVE_DECISIONS[event.type as string];
+        if (!kind) return undefined;
+        return { kind, data: { event: event.type, ...(event.data as Record<string, unknown>) } };
+      }
+    }
+  }
+}
+
+function clip(text: string): string {
+  return text.length <= TEXT_LIMIT
+    ? text
+    : `${text.slice(0, TEXT_LIMIT)}… [${text.length - TEXT_LIMIT} more characters]`;
+}
