@@ -1,23 +1,8 @@
 import { createHash } from 'node:crypto';
-import type {
-  LanguageModelV3CallOptions,
-  LanguageModelV3FunctionTool,
-  LanguageModelV3Prompt,
-} from '@ai-sdk/provider';
+import type { LanguageModelV3Prompt } from '@ai-sdk/provider';
+import type { CacheableCall } from '../models/index.js';
 
-/** A model call as the response cache sees it: everything that shapes the answer. */
-export interface CacheableCall {
-  /** The model refs tried, in order (a fallback chain is part of the request). */
-  models: readonly string[];
-  /** The whole conversation, not just its last message. */
-  prompt: LanguageModelV3Prompt;
-  tools?: readonly LanguageModelV3FunctionTool[];
-  maxOutputTokens: number;
-  temperature?: number;
-  responseFormat?: LanguageModelV3CallOptions['responseFormat'];
-  /** Answers are never shared across tenants. */
-  tenant: string;
-}
+export type { CacheableCall } from '../models/index.js';
 
 export interface CallKeys {
   /** Hash of the parameters and the normalised conversation: equal means the same call. */

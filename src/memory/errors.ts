@@ -71,3 +71,12 @@ export class MemoryOptionError extends SwarmError {
     });
   }
 }
+
+/** A search of a memory store that was never made. */
+export class MemoryNotFoundError extends SwarmError {
+  constructor(dir: string) {
+    super('memory_not_found', `there is no memory store at ${dir}: nothing has been ingested there yet`, {
+      hint: 'Make one with `swarm memory ingest <paths...>`, or point memory.dir in swarm.config.yaml at an existing one.',
+    });
+  }
+}

@@ -13,7 +13,17 @@ export class InFlight<T> {
     return this.calls.size;
   }
 
-  async run(key: string, signal: AbortSignal, work: () => Promise<T>): Promise<T> {
+  /**
+   * `personal` tells errors that belong to the caller running the work (its
+   * own budget or deadline), not to the work: the others start over, as
+   * after its cancellation.
+   */
+  async run(
+    key: string,
+    signal: AbortSignal,
+    work: () => Promise<T>,
+    personal?: (error: unknown) => boolean,
+  ): Promise<T> {
     for (;;) {
       signal.throwIfAborted();
       const current = this.calls.get(key);
@@ -21,8 +31,8 @@ export class InFlight<T> {
       try {
         return await untilAborted(current.promise, signal);
       } catch (error) {
-        // the leader was cancelled, not the call: this caller tries again
-        if (current.signal.aborted && !signal.aborted) continue;
+        // the leader was cancelled or stopped by its own limits, not the call: this caller tries again
+        if ((current.signal.aborted || personal?.(error) === true) && !signal.aborted) continue;
         throw error;
       }
     }

@@ -8,10 +8,12 @@ export {
   packContext,
   packRequestSchema,
 } from './context-packer.js';
+export type { GrammarLanguage } from './document-kind.js';
 export * from './errors.js';
+export { parserFor } from './grammars.js';
 export { InFlight } from './in-flight.js';
 export type { IngestOptions, IngestProgress, IngestReport, TextDocument } from './ingest.js';
-export { type EmbedderSpec, embedderId, embedderSpecSchema, readManifest } from './manifest.js';
+export { type EmbedderSpec, embedderId, embedderSpecSchema, readManifest, storeVersion } from './manifest.js';
 export { chunkMarkdown } from './markdown-chunker.js';
 export { DEFAULT_DIMS, type MemoryOptionsInput, memoryOptionsSchema } from './memory-options.js';
 export {
@@ -22,6 +24,7 @@ export {
   memorySearchInputSchema,
 } from './memory-search-tool.js';
 export { type MemoryChange, type MemoryStats, MemoryStore } from './memory-store.js';
+export { globToRegExp, pathMatcher } from './path-glob.js';
 export {
   type CacheOutcome,
   type CacheSource,

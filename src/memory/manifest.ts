@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from './atomic-file.js';
@@ -72,4 +72,10 @@ export function readManifest(dir: string): Manifest | undefined {
 /** The commit point: once this rename lands, readers see the new state; before, the old one. */
 export function writeManifest(dir: string, manifest: Manifest): void {
   writeFileAtomic(join(dir, MANIFEST), [Buffer.from(`${JSON.stringify(manifest, null, 1)}\n`, 'utf8')]);
+}
+
+/** Changes with every commit of the store in `dir` (undefined when there is none): cheaper than reading the manifest. */
+export function storeVersion(dir: string): string | undefined {
+  const info = statSync(join(dir, MANIFEST), { throwIfNoEntry: false });
+  return info ? `${info.mtimeMs}:${info.size}:${info.ino}` : undefined;
 }

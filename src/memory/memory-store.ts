@@ -40,6 +40,8 @@ export interface MemoryChange {
   /** Source versions (`path#hash`) no longer served: the file changed or was removed. */
   removedSources: string[];
   addedSources: string[];
+  /** Segments whose content changed: merged away, emptied, or with chunks deleted. */
+  changedSegments: number[];
 }
 
 export interface MemoryStats {
@@ -344,6 +346,9 @@ export class MemoryStore {
       generation: applied.next.generation,
       removedSources: applied.removedSources,
       addedSources: applied.addedSources,
+      changedSegments: [
+        ...new Set([...(change.forget?.keys() ?? []), ...applied.droppedSegments.map((s) => s.id)]),
+      ],
     };
     for (const listener of this.listeners) listener(event);
     // vectors for a new segment are made while ingest goes on, not after it

@@ -1,10 +1,10 @@
 /**
- * Path globs for search filters: `*` and `?` stay within one path segment,
- * `**` crosses segments (and `**\/` may match no directory at all), the rest
- * is literal. A glob without `/` matches the file name alone, so `*.ts`
- * finds TypeScript files anywhere. The same dialect as the file tools'.
+ * Path globs, one dialect for memory's search filters and the file tools:
+ * `*` and `?` stay within one path segment, `**` crosses segments, and a
+ * `**\/` segment may also match no directory at all, so `**\/*.ts` finds a
+ * top-level `a.ts`. Everything else is literal.
  */
-export function pathMatcher(glob: string): (path: string) => boolean {
+export function globToRegExp(glob: string): RegExp {
   const source = glob.startsWith('./') ? glob.slice(2) : glob;
   let out = '';
   for (let i = 0; i < source.length; i++) {
@@ -17,7 +17,12 @@ export function pathMatcher(glob: string): (path: string) => boolean {
     else if (c === '?') out += '[^/]';
     else out += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   }
-  const pattern = new RegExp(`^${out}$`);
-  if (source.includes('/')) return (path) => pattern.test(path);
+  return new RegExp(`^${out}$`);
+}
+
+/** A glob without `/` matches the file name alone, so `*.ts` finds TypeScript files anywhere. */
+export function pathMatcher(glob: string): (path: string) => boolean {
+  const pattern = globToRegExp(glob);
+  if (glob.includes('/')) return (path) => pattern.test(path);
   return (path) => pattern.test(path.slice(path.lastIndexOf('/') + 1));
 }

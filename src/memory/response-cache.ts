@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { ModelCallResult } from '../models/model-client.js';
-import { type CacheableCall, type CallKeys, callKeys } from './cache-key.js';
+import type {
+  CacheableCall,
+  CacheOutcome,
+  CacheProvenance,
+  CacheRunOptions,
+  ModelCallResult,
+  ResponseCache as ModelResponseCache,
+} from '../models/index.js';
+import { type CallKeys, callKeys } from './cache-key.js';
 import { DocumentFrequencies } from './document-frequencies.js';
 import { MemoryOptionError } from './errors.js';
 import { HashedEmbedder } from './hashed-embedder.js';
@@ -38,13 +45,7 @@ export const responseCacheOptionsSchema = z.strictObject({
 });
 export type ResponseCacheOptions = z.input<typeof responseCacheOptionsSchema>;
 
-export type CacheSource = 'upstream' | 'exact' | 'near' | 'coalesced';
-
-export interface CacheOutcome {
-  result: ModelCallResult;
-  /** Where the answer came from: a new upstream call, the cache, or another caller's identical call in flight. */
-  source: CacheSource;
-}
+export type { CacheOutcome, CacheSource } from '../models/index.js';
 
 export interface ResponseCacheStats {
   entries: number;
@@ -88,7 +89,7 @@ const VECTOR_DIMS = 256;
  * (least recently used first) apply besides. Identical calls in flight are
  * made once.
  */
-export class ResponseCache {
+export class ResponseCache implements ModelResponseCache {
   private readonly options: z.output<typeof responseCacheOptionsSchema>;
   private readonly entries = new Map<string, Entry>();
   private readonly bands = new Map<string, Set<string>>();
@@ -131,7 +132,7 @@ export class ResponseCache {
    */
   async run(
     call: CacheableCall,
-    options: { signal: AbortSignal; dependencies?: readonly string[] },
+    options: CacheRunOptions & { dependencies?: readonly string[] },
     execute: () => Promise<ModelCallResult>,
   ): Promise<CacheOutcome> {
     if (!this.cacheable(call)) {
@@ -142,13 +143,15 @@ export class ResponseCache {
     const cached = this.find(keys);
     if (cached) return cached;
     let led = false;
-    const outcome = await this.inFlight.run(keys.exact, options.signal, async () => {
+    const dependencies = [...(options.dependencies ?? []), ...dependencyKeys(options.provenance)];
+    const work = async () => {
       led = true;
       this.counters.misses++;
       const result = await execute();
-      this.put(keys, result, options.dependencies ?? []);
+      this.put(keys, result, dependencies);
       return { result, source: 'upstream' as const };
-    });
+    };
+    const outcome = await this.inFlight.run(keys.exact, options.signal, work, options.personal);
     if (led) return outcome;
     this.counters.coalesced++;
     return { result: outcome.result, source: 'coalesced' };
@@ -159,7 +162,12 @@ export class ResponseCache {
     return this.cacheable(call) ? this.find(callKeys(call)) : undefined;
   }
 
-  /** Drops every answer built on `dependency` (a source version `path#hash`); returns how many went. */
+  /** Stores an answer (unless the call is sampled too hot to serve again) with what it was built from. */
+  store(call: CacheableCall, result: ModelCallResult, provenance?: CacheProvenance): void {
+    if (this.cacheable(call)) this.put(callKeys(call), result, dependencyKeys(provenance));
+  }
+
+  /** Drops every answer built on `dependency` (a source version `path#hash`, or `segment:<id>`); returns how many went. */
   invalidate(dependency: string): number {
     const keys = this.byDependency.get(dependency);
     if (!keys) return 0;
@@ -175,10 +183,11 @@ export class ResponseCache {
     return dropped;
   }
 
-  /** Invalidates answers as soon as the memory store stops serving a source they were built from. */
+  /** Invalidates answers as soon as the memory store stops serving a source or a segment they were built from. */
   attach(store: MemoryStore): () => void {
     return store.onChange((change) => {
       for (const source of change.removedSources) this.invalidate(source);
+      for (const segment of change.changedSegments) this.invalidate(segmentKey(segment));
     });
   }
 
@@ -294,6 +303,14 @@ export class ResponseCache {
   private vectorOf(text: string): Float32Array {
     return this.embedder.embedText(text, this.uniform);
   }
+}
+
+function segmentKey(id: number): string {
+  return `segment:${id}`;
+}
+
+function dependencyKeys(provenance: CacheProvenance | undefined): string[] {
+  return [...(provenance?.sources ?? []), ...(provenance?.segments ?? []).map(segmentKey)];
 }
 
 function index(map: Map<string, Set<string>>, key: string, entry: string) {

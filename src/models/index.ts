@@ -10,4 +10,12 @@ export {
 export { localProviders, type ModelTarget, parseTarget, resolveModels } from './model-ref.js';
 export { PriceTable } from './prices.js';
 export { createProviderFactory, type LanguageModelFactory } from './providers.js';
+export type {
+  CacheableCall,
+  CacheOutcome,
+  CacheProvenance,
+  CacheRunOptions,
+  CacheSource,
+  ResponseCache,
+} from './response-cache.js';
 export { isRetryable, type RetryPolicy, retryDelay } from './retry.js';

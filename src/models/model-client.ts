@@ -9,16 +9,15 @@ import type { Reservation } from '../core/budget-ledger.js';
 import type { CascadeContext } from '../core/context.js';
 import { errorMessage, GuardError, SwarmError } from '../core/errors.js';
 import { ModelCallError, ModelStreamError } from './errors.js';
+import type { ModelCallResult, ToolCallRequest, Usage } from './model-call.js';
+
+export type { ModelCallResult, ToolCallRequest, Usage } from './model-call.js';
+
 import type { ModelTarget } from './model-ref.js';
 import type { LanguageModelFactory } from './providers.js';
+import type { CacheableCall, CacheProvenance, ResponseCache } from './response-cache.js';
 import { type RetryPolicy, retryDelay, sleep } from './retry.js';
 import { estimatePromptTokens, estimateTokens } from './token-estimate.js';
-
-export interface Usage {
-  inputTokens: number;
-  outputTokens: number;
-  cachedInputTokens: number;
-}
 
 /** What the model layer needs from a price list (the `PriceTable` implements it). */
 export interface Pricing {
@@ -36,26 +35,15 @@ export interface ModelCallRequest {
   temperature?: number;
   responseFormat?: LanguageModelV3CallOptions['responseFormat'];
   onTextDelta?: (text: string) => void;
-}
-
-export interface ToolCallRequest {
-  id: string;
-  name: string;
-  /** Raw JSON text as the model produced it; may be malformed. */
-  input: string;
-}
-
-export interface ModelCallResult {
-  model: string;
-  text: string;
-  toolCalls: ToolCallRequest[];
-  finishReason: string;
-  usage: Usage;
-  costUsd: number;
+  /** What the prompt's context was built from (memory segments, source versions): a cached answer goes when they change. */
+  provenance?: CacheProvenance;
+  /** false: never served from the response cache nor coalesced with another call. */
+  cache?: boolean;
 }
 
 /**
- * Every model call goes through here: guard check, worst-case budget
+ * Every model call goes through here: the response cache (a stored answer,
+ * or an identical call already in flight), guard check, worst-case budget
  * reservation, the streamed call, reconciliation with the real usage, an
  * event, retries that honour retry-after, then the next model in the chain.
  */
@@ -64,9 +52,53 @@ export class ModelClient {
     private readonly factory: LanguageModelFactory,
     private readonly pricing: Pricing,
     private readonly retry: RetryPolicy,
+    private readonly cache?: ResponseCache,
   ) {}
 
   async call(ctx: CascadeContext, request: ModelCallRequest): Promise<ModelCallResult> {
+    if (!this.cache || request.cache === false) return this.callChain(ctx, request);
+    ctx.guard();
+    const started = performance.now();
+    const call: CacheableCall = {
+      models: request.models.map((m) => m.ref),
+      prompt: request.prompt,
+      ...(request.tools ? { tools: request.tools } : {}),
+      maxOutputTokens: request.maxOutputTokens,
+      ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+      ...(request.responseFormat ? { responseFormat: request.responseFormat } : {}),
+      tenant: ctx.tenantId,
+    };
+    let outcome: Awaited<ReturnType<ResponseCache['run']>>;
+    try {
+      outcome = await this.cache.run(
+        call,
+        {
+          signal: ctx.signal,
+          ...(request.provenance ? { provenance: request.provenance } : {}),
+          personal: (error) => error instanceof GuardError,
+        },
+        () => this.callChain(ctx, request),
+      );
+    } catch (error) {
+      if (ctx.signal.aborted) ctx.guard();
+      throw error;
+    }
+    if (outcome.source === 'upstream') return outcome.result;
+    // no call of this caller's own: nothing reserved or spent, and the answer arrives whole
+    const { result, source } = outcome;
+    if (result.text) {
+      request.onTextDelta?.(result.text);
+      ctx.emit('model.delta', { text: result.text });
+    }
+    ctx.emit('model.cached', {
+      model: result.model,
+      source,
+      latencyMs: Math.round((performance.now() - started) * 1000) / 1000,
+    });
+    return { ...result, costUsd: 0, cache: source };
+  }
+
+  private async callChain(ctx: CascadeContext, request: ModelCallRequest): Promise<ModelCallResult> {
     let lastError: unknown;
     for (const [index, target] of request.models.entries()) {
       try {
