@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Backend, TokenUsage } from './backend.js';
+import type { Backend, HttpEndpoint, TokenUsage } from './backend.js';
 import type { Cancellation } from './cancellation.js';
 import type { AttemptOutcome, AttemptRecord } from './gateway-events.js';
 import type { InboundRequest } from './inbound-request.js';
@@ -11,15 +11,19 @@ import { responseBodySchema, toUsage } from './upstream-usage.js';
 /** Why a request or an attempt was aborted; the reason object says which. */
 export class ClientGone extends Error {}
 export class RequestDeadline extends Error {}
-class FirstTokenTimeout extends Error {}
-class IdleTimeout extends Error {}
+export class FirstTokenTimeout extends Error {}
+export class IdleTimeout extends Error {}
 
 /** Statuses that say the backend (not the request) is wrong: try another one. */
-const BACKEND_FAULTS = new Set([401, 403, 404, 408, 409]);
-const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' };
+export const BACKEND_FAULTS = new Set([401, 403, 404, 408, 409]);
+export const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+};
 
 export interface AttemptInput {
   backend: Backend;
+  http: HttpEndpoint;
   inbound: InboundRequest;
   /** Upstream path below the backend's base path, e.g. `/chat/completions`. */
   path: string;
@@ -88,7 +92,8 @@ export async function tryBackend(a: AttemptInput): Promise<AttemptResult> {
     try {
       up = (
         await postUpstream(
-          backend,
+          backend.name,
+          a.http,
           a.path,
           a.body,
           a.inbound.stream ? 'text/event-stream' : 'application/json',
@@ -135,7 +140,7 @@ export async function tryBackend(a: AttemptInput): Promise<AttemptResult> {
   }
 }
 
-type Recorder = (outcome: AttemptOutcome, extra?: Partial<AttemptRecord>) => AttemptRecord;
+export type Recorder = (outcome: AttemptOutcome, extra?: Partial<AttemptRecord>) => AttemptRecord;
 
 /** A 4xx about the request itself (bad parameters, prompt too long): the client should see it as is. */
 async function passThrough(
@@ -332,6 +337,6 @@ function relayStream(
 }
 
 /** An OpenAI error event, the way OpenAI reports a failure inside a stream. */
-function errorEvent(message: string, code: string): string {
+export function errorEvent(message: string, code: string): string {
   return `data: ${JSON.stringify({ error: { message, type: 'server_error', param: null, code } })}\n\n`;
 }

@@ -37,7 +37,7 @@ describe('Backend load', () => {
     const b = backend({ maxConcurrency: 4, price: { input: 1, output: 3 } });
     expect(b.metricsUrl).toBe('http://127.0.0.1:9/metrics');
     expect(b.probeUrl).toBe('http://127.0.0.1:9/v1/models');
-    expect(b.basePath).toBe('/v1');
+    expect(b.http?.basePath).toBe('/v1');
     b.inFlight = 1;
     expect(b.utilization(0)).toBe(0.25);
     b.recordReading(reading(1, 0, 0.9), 0);

@@ -6,6 +6,7 @@ import { aliasesOf, type BackendConfig, upstreamModel } from './config.js';
 import { BackendSetupError } from './errors.js';
 import type { LoadReading } from './load-signals.js';
 import { scrapes } from './load-signals.js';
+import { ProviderLink } from './provider-link.js';
 
 export interface TokenUsage {
   promptTokens: number;
@@ -15,26 +16,34 @@ export interface TokenUsage {
 
 const FREE: Price = { input: 0, output: 0 };
 
-/**
- * One upstream server as the gateway sees it: where it is, what it serves
- * and costs, whether it may take requests, and how loaded it is. Load is the
- * gateway's own in-flight count (exact and current) plus whatever else the
- * server's /metrics says it is doing, discounted as that reading ages.
- */
-export class Backend {
-  readonly name: string;
-  readonly config: BackendConfig;
-  readonly aliases: readonly string[];
-  readonly health: BackendHealth;
+/** How the gateway reaches an OpenAI-compatible server: its own keep-alive agent and base path. */
+export interface HttpEndpoint {
   readonly agent: HttpAgent;
   readonly protocol: 'http:' | 'https:';
   readonly hostname: string;
   readonly port: number;
   /** Path prefix of the OpenAI API on this server, e.g. `/v1`. */
   readonly basePath: string;
-  readonly metricsUrl: string | undefined;
-  readonly probeUrl: string;
   readonly headers: Readonly<Record<string, string>>;
+}
+
+/**
+ * One upstream server as the gateway sees it: where it is, what it serves
+ * and costs, whether it may take requests, and how loaded it is. Load is the
+ * gateway's own in-flight count (exact and current) plus whatever else the
+ * server's /metrics says it is doing, discounted as that reading ages.
+ * An OpenAI-compatible server is reached over `http`; a cloud provider
+ * through the model layer (`provider`), which has no probe or metrics.
+ */
+export class Backend {
+  readonly name: string;
+  readonly config: BackendConfig;
+  readonly aliases: readonly string[];
+  readonly health: BackendHealth;
+  /** An OpenAI-compatible server's endpoint, or a cloud provider's link through the model layer. */
+  readonly via: HttpEndpoint | ProviderLink;
+  readonly metricsUrl: string | undefined;
+  readonly probeUrl: string | undefined;
   readonly price: Price;
   /** USD per million tokens, input and output averaged: what spill-over tiers compare. */
   readonly unitPrice: number;
@@ -59,27 +68,34 @@ export class Backend {
     this.config = config;
     this.aliases = aliasesOf(config);
     this.health = new BackendHealth(health);
-    const url = new URL(config.url);
-    this.protocol = url.protocol === 'https:' ? 'https:' : 'http:';
-    this.hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
-    this.port = url.port ? Number(url.port) : this.protocol === 'https:' ? 443 : 80;
-    this.basePath = url.pathname.replace(/\/+$/, '');
-    // LIFO reuse keeps few sockets warm, so fewer idle ones are closed under us by the server.
-    const agentOptions = { keepAlive: true, scheduling: 'lifo' as const };
-    this.agent = this.protocol === 'https:' ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
-    this.metricsUrl = config.metricsUrl ?? (scrapes(config.type) ? `${url.origin}/metrics` : undefined);
-    this.probeUrl = config.probeUrl ?? `${url.origin}${this.basePath}/models`;
-    const headers: Record<string, string> = { ...config.headers };
-    if (config.apiKeyEnv !== undefined) {
-      const key = env[config.apiKeyEnv];
-      if (!key)
-        throw new BackendSetupError(config.name, `the environment variable ${config.apiKeyEnv} is not set`);
-      headers.authorization = `Bearer ${key}`;
+    if (config.type === 'provider' || config.url === undefined) {
+      this.via = new ProviderLink(config, env);
+      this.metricsUrl = undefined;
+      this.probeUrl = undefined;
+    } else {
+      const url = new URL(config.url);
+      const protocol = url.protocol === 'https:' ? 'https:' : 'http:';
+      const basePath = url.pathname.replace(/\/+$/, '');
+      // LIFO reuse keeps few sockets warm, so fewer idle ones are closed under us by the server.
+      const agentOptions = { keepAlive: true, scheduling: 'lifo' as const };
+      this.via = {
+        agent: protocol === 'https:' ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions),
+        protocol,
+        hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+        port: url.port ? Number(url.port) : protocol === 'https:' ? 443 : 80,
+        basePath,
+        headers: httpHeaders(config, env),
+      };
+      this.metricsUrl = config.metricsUrl ?? (scrapes(config.type) ? `${url.origin}/metrics` : undefined);
+      this.probeUrl = config.probeUrl ?? `${url.origin}${basePath}/models`;
     }
-    this.headers = headers;
     this.price = resolvePrice(config.price);
     this.unitPrice = (this.price.input + this.price.output) / 2;
     this.maxConcurrency = config.maxConcurrency;
+  }
+
+  get http(): HttpEndpoint | undefined {
+    return this.via instanceof ProviderLink ? undefined : this.via;
   }
 
   get weight(): number {
@@ -155,7 +171,7 @@ export class Backend {
   }
 
   close(): void {
-    this.agent.destroy();
+    if (!(this.via instanceof ProviderLink)) this.via.agent.destroy();
   }
 
   /**
@@ -171,6 +187,17 @@ export class Backend {
     if (age >= none) return 0;
     return (none - age) / (none - full);
   }
+}
+
+function httpHeaders(config: BackendConfig, env: NodeJS.ProcessEnv): Record<string, string> {
+  const headers: Record<string, string> = { ...config.headers };
+  if (config.apiKeyEnv !== undefined) {
+    const key = env[config.apiKeyEnv];
+    if (!key)
+      throw new BackendSetupError(config.name, `the environment variable ${config.apiKeyEnv} is not set`);
+    headers.authorization = `Bearer ${key}`;
+  }
+  return headers;
 }
 
 let shippedPrices: PriceTable | undefined;

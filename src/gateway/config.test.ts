@@ -16,6 +16,27 @@ describe('gateway config', () => {
     expect(config.keys).toEqual([]);
   });
 
+  it('checks which fields each kind of backend takes', () => {
+    const problems = (b: Record<string, unknown>) => {
+      try {
+        parseGatewayConfig({ backends: [b] });
+        return '';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+    expect(problems({ name: 'c', type: 'provider', models: ['m'] })).toMatch(
+      /backends\.0\.provider.*anthropic/,
+    );
+    expect(problems({ name: 'c', models: ['m'] })).toMatch(/backends\.0\.url/);
+    expect(problems({ ...backend, region: 'eu-west-1' })).toMatch(
+      /only a backend of type provider takes region/,
+    );
+    expect(
+      problems({ name: 'c', type: 'provider', provider: 'bedrock', region: 'eu-west-1', models: ['m'] }),
+    ).toBe('');
+  });
+
   it('names each wrong field', () => {
     const attempt = () =>
       parseGatewayConfig({

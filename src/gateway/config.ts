@@ -16,8 +16,12 @@ export const POLICIES = [
 ] as const;
 export type PolicyName = (typeof POLICIES)[number];
 
-export const BACKEND_TYPES = ['vllm', 'llamacpp', 'ollama', 'openai-compatible'] as const;
+/** `provider` is a cloud API reached through the model layer; the others are OpenAI-compatible servers. */
+export const BACKEND_TYPES = ['vllm', 'llamacpp', 'ollama', 'openai-compatible', 'provider'] as const;
 export type BackendType = (typeof BACKEND_TYPES)[number];
+
+/** Cloud providers a `provider` backend can be: the model layer's AI SDK providers. */
+export const CLOUD_PROVIDERS = ['anthropic', 'openai', 'google', 'azure', 'bedrock'] as const;
 
 export const BUDGET_PERIODS = ['hour', 'day', 'week', 'month', 'total'] as const;
 export type BudgetPeriod = (typeof BUDGET_PERIODS)[number];
@@ -33,10 +37,21 @@ const modelName = z.string().min(1).max(256);
 const backendSchema = z.strictObject({
   /** Shown in `x-swarm-backend`, events and metrics. */
   name: z.string().regex(/^[\w.-]{1,64}$/, 'use letters, digits, ".", "_" or "-" (at most 64)'),
-  /** The OpenAI base URL, as clients are given it: `http://127.0.0.1:8000/v1`. */
-  url: z.url({ protocol: /^https?$/ }),
-  /** Decides where load figures come from: vLLM and llama.cpp `/metrics`, else the gateway's own counts. */
+  /**
+   * The OpenAI base URL, as clients are given it: `http://127.0.0.1:8000/v1`. For a `provider`
+   * backend, the provider's API base URL, needed only to reach something other than the public API.
+   */
+  url: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * Decides where load figures come from: vLLM and llama.cpp `/metrics`, else the gateway's own
+   * counts. `provider` sends requests through the model layer to a cloud API (see `provider`).
+   */
   type: z.enum(BACKEND_TYPES).default('openai-compatible'),
+  /** For type `provider`: which cloud API. Requests are converted to it and answers back to OpenAI's format. */
+  provider: z.enum(CLOUD_PROVIDERS).optional(),
+  /** Azure resource name, Bedrock region (else AZURE_RESOURCE_NAME, AWS_REGION). */
+  resourceName: z.string().min(1).optional(),
+  region: z.string().min(1).optional(),
   /** Models it serves: a list of ids, or aliases mapped to the id this server knows them by. */
   models: z.union([z.array(modelName).min(1), z.record(modelName, modelName)]),
   weight: z.number().positive().default(1),
@@ -190,6 +205,9 @@ export const gatewayConfigSchema = z
         });
       }
       names.add(backend.name);
+      for (const problem of backendProblems(backend)) {
+        ctx.addIssue({ code: 'custom', path: ['backends', i, problem.field], message: problem.message });
+      }
       if (backend.metricsUrl !== undefined && backend.type !== 'vllm' && backend.type !== 'llamacpp') {
         ctx.addIssue({
           code: 'custom',
@@ -226,6 +244,35 @@ export const gatewayConfigSchema = z
       }
     });
   });
+
+/** Fields that make sense only for one kind of backend. */
+function backendProblems(backend: z.output<typeof backendSchema>): { field: string; message: string }[] {
+  if (backend.type === 'provider') {
+    const problems = [];
+    if (backend.provider === undefined)
+      problems.push({
+        field: 'provider',
+        message: `a provider backend names its cloud API: one of ${CLOUD_PROVIDERS.join(', ')}`,
+      });
+    if (backend.probeUrl !== undefined)
+      problems.push({
+        field: 'probeUrl',
+        message: 'provider backends are not probed; their failures cool them down',
+      });
+    return problems;
+  }
+  const problems = [];
+  if (backend.url === undefined)
+    problems.push({
+      field: 'url',
+      message: "the server's OpenAI base URL is required, e.g. http://127.0.0.1:8000/v1",
+    });
+  for (const field of ['provider', 'resourceName', 'region'] as const) {
+    if (backend[field] !== undefined)
+      problems.push({ field, message: `only a backend of type provider takes ${field}` });
+  }
+  return problems;
+}
 
 export type GatewayConfigInput = z.input<typeof gatewayConfigSchema>;
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;

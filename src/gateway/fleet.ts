@@ -2,6 +2,7 @@ import { ConfigError } from '../core/errors.js';
 import { Backend } from './backend.js';
 import type { Cancellation } from './cancellation.js';
 import type { GatewayConfig, RouteConfig } from './config.js';
+import { ProviderLink } from './provider-link.js';
 import { type Decision, ModelRouter } from './routing/index.js';
 import type { RouteInput } from './routing/routable.js';
 
@@ -55,6 +56,13 @@ export class Fleet {
       this.routers.set(model, router);
       this.waiters.set(model, new Set());
     }
+  }
+
+  /** Builds the cloud provider backends' models, so a missing key or region fails at startup. */
+  async prepare(): Promise<void> {
+    await Promise.all(
+      this.backends.map((b) => (b.via instanceof ProviderLink ? b.via.prepare(b.aliases) : undefined)),
+    );
   }
 
   models(): string[] {

@@ -7,6 +7,7 @@ import type { GatewayConfig } from './config.js';
 import {
   GatewayRequestError,
   GatewayTimeoutError,
+  InvalidRequestError,
   NoBackendAvailableError,
   UnknownModelError,
   UpstreamFailedError,
@@ -18,6 +19,9 @@ import type { GatewayMetrics } from './gateway-metrics.js';
 import { parseJsonBody, readBody, sendError, sendJson } from './http-io.js';
 import { ENDPOINT_PATHS, type Endpoint, type InboundRequest, parseInbound } from './inbound-request.js';
 import type { KeyAccount, KeyRing, Ticket } from './keys/index.js';
+import { tryProvider } from './provider-attempt.js';
+import { ProviderLink } from './provider-link.js';
+import { type ProviderCall, toProviderCall } from './provider-request.js';
 import { worstCase } from './reservation.js';
 import type { Decision } from './routing/index.js';
 
@@ -161,23 +165,40 @@ async function serve(
     }
     const { backend, decision } = choice;
     attempts += 1;
+    const headers = routeHeaders(event.id, decision, attempts, failures);
     let result: AttemptResult;
     try {
-      result = await tryBackend({
-        backend,
-        inbound,
-        path: ENDPOINT_PATHS[inbound.endpoint],
-        body: bodies.for(backend),
-        res,
-        cancel,
-        arrival: event.ts,
-        firstTokenMs: config.timeouts.firstTokenMs,
-        idleMs: config.timeouts.idleMs,
-        maxResponseBytes: 64 * 1024 * 1024,
-        holdBackUsage: inbound.stream && !inbound.clientWantsUsage,
-        headers: routeHeaders(event.id, decision, attempts, failures),
-        defaultRetryAfterMs: config.health.cooldownMs,
-      });
+      const via = backend.via;
+      result = !(via instanceof ProviderLink)
+        ? await tryBackend({
+            backend,
+            http: via,
+            inbound,
+            path: ENDPOINT_PATHS[inbound.endpoint],
+            body: bodies.for(backend),
+            res,
+            cancel,
+            arrival: event.ts,
+            firstTokenMs: config.timeouts.firstTokenMs,
+            idleMs: config.timeouts.idleMs,
+            maxResponseBytes: 64 * 1024 * 1024,
+            holdBackUsage: inbound.stream && !inbound.clientWantsUsage,
+            headers,
+            defaultRetryAfterMs: config.health.cooldownMs,
+          })
+        : await tryProvider({
+            backend,
+            link: via,
+            inbound,
+            call: bodies.providerCall(),
+            res,
+            cancel,
+            arrival: event.ts,
+            firstTokenMs: config.timeouts.firstTokenMs,
+            idleMs: config.timeouts.idleMs,
+            headers,
+            defaultRetryAfterMs: config.health.cooldownMs,
+          });
     } finally {
       fleet.release(backend);
     }
@@ -245,12 +266,24 @@ function settleUsage(
  */
 class UpstreamBodies {
   private readonly cache = new Map<string, Buffer>();
+  private call: ProviderCall | undefined;
 
   constructor(
     private readonly inbound: InboundRequest,
     private readonly raw: Buffer,
     private readonly maxTokens: number | undefined,
   ) {}
+
+  /** The request as a model-layer call, for cloud provider backends (chat only). */
+  providerCall(): ProviderCall {
+    if (this.inbound.endpoint !== 'chat') {
+      throw new InvalidRequestError(
+        `\`${this.inbound.model}\` is served by a cloud provider backend here, which takes /v1/chat/completions only.`,
+      );
+    }
+    this.call ??= toProviderCall(this.inbound.body, this.inbound.maxTokens ?? this.maxTokens);
+    return this.call;
+  }
 
   for(backend: Backend): Buffer {
     const target = backend.upstreamModel(this.inbound.model);

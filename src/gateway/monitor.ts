@@ -85,6 +85,9 @@ export class Monitor {
    * round takes it out.
    */
   private async probe(backend: Backend): Promise<void> {
+    const { http, probeUrl } = backend;
+    // Cloud provider backends have no probe: their cooldowns end by time.
+    if (!http || probeUrl === undefined) return;
     const started = Date.now();
     if (
       backend.health.state(started) !== 'down' &&
@@ -95,7 +98,7 @@ export class Monitor {
     let problem: string | undefined;
     let busy = false;
     try {
-      const { status } = await getUpstream(backend, backend.probeUrl, this.config.health.probeTimeoutMs);
+      const { status } = await getUpstream(backend.name, http, probeUrl, this.config.health.probeTimeoutMs);
       if (status >= 500 || status === 401 || status === 403 || status === 404)
         problem = `probe answered HTTP ${status}`;
     } catch (error) {
@@ -113,10 +116,10 @@ export class Monitor {
   }
 
   private async scrape(backend: Backend): Promise<void> {
-    const url = backend.metricsUrl;
-    if (url === undefined || !scrapes(backend.config.type)) return;
+    const { http, metricsUrl: url } = backend;
+    if (!http || url === undefined || !scrapes(backend.config.type)) return;
     try {
-      const { status, text } = await getUpstream(backend, url, this.config.scrape.timeoutMs);
+      const { status, text } = await getUpstream(backend.name, http, url, this.config.scrape.timeoutMs);
       if (status !== 200 || text.length > MAX_SCRAPE_BYTES) return;
       const reading = readLoadSignals(backend.config.type, text);
       if (reading) backend.recordReading(reading, Date.now());

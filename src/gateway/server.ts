@@ -72,6 +72,12 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayServ
   const port = options.port ?? config.listen.port;
   if (!config.listen.allowRemote && !isLoopback(host)) throw new GatewayRemoteHostError(host);
   const fleet = new Fleet(config, options.env ?? process.env, options.random);
+  try {
+    await fleet.prepare();
+  } catch (error) {
+    fleet.close();
+    throw error;
+  }
   const keys = new KeyRing(config.keys);
   const core: GatewayCore = {
     config,

@@ -1,6 +1,6 @@
 import { type ClientRequest, request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { Backend } from './backend.js';
+import type { HttpEndpoint } from './backend.js';
 import type { Cancellation } from './cancellation.js';
 
 export interface UpstreamExchange {
@@ -30,17 +30,19 @@ const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETU
  * `cancel` destroys the request at any point, the response body included.
  */
 export function postUpstream(
-  backend: Backend,
+  backend: string,
+  http: HttpEndpoint,
   path: string,
   body: Buffer,
   accept: string,
   cancel: Cancellation,
 ): Promise<UpstreamExchange> {
-  return attempt(backend, path, body, accept, cancel, true);
+  return attempt(backend, http, path, body, accept, cancel, true);
 }
 
 function attempt(
-  backend: Backend,
+  backend: string,
+  http: HttpEndpoint,
   path: string,
   body: Buffer,
   accept: string,
@@ -49,15 +51,15 @@ function attempt(
 ): Promise<UpstreamExchange> {
   return new Promise((resolve, reject) => {
     if (cancel.aborted) return reject(cancel.reason);
-    const send = backend.protocol === 'https:' ? httpsRequest : httpRequest;
+    const send = http.protocol === 'https:' ? httpsRequest : httpRequest;
     const req = send({
-      agent: backend.agent,
-      hostname: backend.hostname,
-      port: backend.port,
+      agent: http.agent,
+      hostname: http.hostname,
+      port: http.port,
       method: 'POST',
-      path: backend.basePath + path,
+      path: http.basePath + path,
       headers: {
-        ...backend.headers,
+        ...http.headers,
         'content-type': 'application/json',
         'content-length': body.length,
         accept,
@@ -72,11 +74,11 @@ function attempt(
       detach();
       if (cancel.aborted) return reject(cancel.reason);
       if (mayRetry && req.reusedSocket && error.code === 'ECONNRESET') {
-        attempt(backend, path, body, accept, cancel, false).then(resolve, reject);
+        attempt(backend, http, path, body, accept, cancel, false).then(resolve, reject);
         return;
       }
       reject(
-        new UpstreamConnectionError(backend.name, describeNetError(error), UNREACHABLE.has(error.code ?? '')),
+        new UpstreamConnectionError(backend, describeNetError(error), UNREACHABLE.has(error.code ?? '')),
       );
     });
     req.end(body);
@@ -85,34 +87,31 @@ function attempt(
 
 /** GET for probes and scrapes: the status and body text, or a rejection after `timeoutMs`. */
 export function getUpstream(
-  backend: Backend,
+  backend: string,
+  http: HttpEndpoint,
   url: string,
   timeoutMs: number,
 ): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-    const req = send(
-      target,
-      { agent: backend.agent, method: 'GET', headers: { ...backend.headers } },
-      (res) => {
-        const parts: Buffer[] = [];
-        res.on('data', (part: Buffer) => parts.push(part));
-        res.once('end', () => {
-          clearTimeout(timer);
-          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(parts).toString('utf8') });
-        });
-        res.once('error', (error) => {
-          clearTimeout(timer);
-          reject(error);
-        });
-      },
-    );
+    const req = send(target, { agent: http.agent, method: 'GET', headers: { ...http.headers } }, (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (part: Buffer) => parts.push(part));
+      res.once('end', () => {
+        clearTimeout(timer);
+        resolve({ status: res.statusCode ?? 0, text: Buffer.concat(parts).toString('utf8') });
+      });
+      res.once('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+    });
     const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
     req.once('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       reject(
-        new UpstreamConnectionError(backend.name, describeNetError(error), UNREACHABLE.has(error.code ?? '')),
+        new UpstreamConnectionError(backend, describeNetError(error), UNREACHABLE.has(error.code ?? '')),
       );
     });
     req.end();

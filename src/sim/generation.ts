@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { sendOpenAiError } from './http-io.js';
+import { sendJson, sendOpenAiError } from './http-io.js';
 import { decodeMsPerToken, prefillMs } from './performance.js';
 import { type FinishReason, planReply, type ReplyPlan } from './reply-plan.js';
 import type { RecordedRequest } from './request-log.js';
@@ -11,12 +11,21 @@ import type { SimState } from './sim-state.js';
 import { sleep } from './sleep.js';
 import { estimateTokens, type Usage } from './tokens.js';
 
-/** How one endpoint (chat or legacy completions) puts a planned reply on the wire. */
+/** How one endpoint (chat, legacy completions, Anthropic messages) puts a planned reply on the wire. */
 export interface WireFormat {
   body(plan: ReplyPlan, usage: Usage): unknown;
   /** Every SSE payload in order; `usage` is given when the client asked for include_usage. */
   chunks(plan: ReplyPlan, usage: Usage | undefined): object[];
+  /** One SSE event; OpenAI's `data: <json>` framing when absent. */
+  frame?(payload: object): string;
+  /** What ends a stream; OpenAI's `data: [DONE]` when absent. */
+  terminator?: string;
+  /** The error body for an HTTP fault; OpenAI's envelope when absent. */
+  errorBody?(status: number, message: string | undefined): object;
 }
+
+const openAiFrame = (payload: object) => `data: ${JSON.stringify(payload)}\n\n`;
+const OPENAI_DONE = 'data: [DONE]\n\n';
 
 export interface GenerationRequest {
   model: string;
@@ -55,7 +64,7 @@ export async function serveGeneration(
   const fault = selection.fault;
   if (fault?.type === 'http') {
     await sleep(plan.latencyMs, signal);
-    if (!signal.aborted) sendHttpFault(res, fault);
+    if (!signal.aborted) sendHttpFault(res, fault, request.wire);
     return;
   }
   const arrivedAt = performance.now();
@@ -85,7 +94,7 @@ export async function serveGeneration(
     if (request.stream) {
       const payloads = request.wire.chunks(plan, request.includeUsage ? usage : undefined);
       const perChunk = plan.completionTokens / Math.max(1, payloads.length);
-      delivered = await writeStream(res, payloads, fault, signal, {
+      delivered = await writeStream(res, request.wire, payloads, fault, signal, {
         delayMs: () => plan.chunkDelayMs + perChunk * tokenMs(),
         wrote: () => timing.wrote(perChunk),
       });
@@ -116,6 +125,7 @@ type DeliveryFault = Exclude<Fault, { type: 'http' }> | undefined;
 
 async function writeStream(
   res: ServerResponse,
+  wire: WireFormat,
   payloads: object[],
   fault: DeliveryFault,
   signal: AbortSignal,
@@ -139,8 +149,13 @@ async function writeStream(
     }
     if (i > 0) await sleep(pace.delayMs(), signal);
     if (signal.aborted || res.destroyed) return false;
-    if (i < payloads.length) pace.wrote();
-    res.write(`data: ${i < payloads.length ? JSON.stringify(payloads[i]) : '[DONE]'}\n\n`);
+    if (i < payloads.length) {
+      pace.wrote();
+      res.write((wire.frame ?? openAiFrame)(payloads[i] as object));
+    } else {
+      const end = wire.terminator ?? OPENAI_DONE;
+      if (end !== '') res.write(end);
+    }
   }
   res.end();
   return true;
@@ -177,9 +192,11 @@ function dropConnection(res: ServerResponse) {
   else res.destroy();
 }
 
-function sendHttpFault(res: ServerResponse, fault: Extract<Fault, { type: 'http' }>) {
+function sendHttpFault(res: ServerResponse, fault: Extract<Fault, { type: 'http' }>, wire: WireFormat) {
   const headers: Record<string, string> =
     fault.retryAfter === undefined ? {} : { 'retry-after': String(fault.retryAfter) };
+  if (wire.errorBody)
+    return sendJson(res, fault.status, wire.errorBody(fault.status, fault.message), headers);
   const { message, type, code } = faultError(fault.status);
   sendOpenAiError(res, fault.status, fault.message ?? message, { type, code }, headers);
 }

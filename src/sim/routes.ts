@@ -1,4 +1,6 @@
 import type { ServerResponse } from 'node:http';
+import { messagesFeatures, messagesPromptText, messagesRequestSchema } from './anthropic-requests.js';
+import { anthropicError, anthropicWire } from './anthropic-wire.js';
 import { chatWire, newMeta } from './chat-wire.js';
 import { DEFAULT_DIMENSIONS, embed, toBase64 } from './embeddings.js';
 import { serveGeneration } from './generation.js';
@@ -45,6 +47,43 @@ export async function chatCompletions({ state, body, res, signal, entry }: Route
       maxTokens: request.max_completion_tokens ?? request.max_tokens ?? undefined,
       toolsAllowed: true,
       wire: chatWire(newMeta('chatcmpl', request.model)),
+    },
+    res,
+    signal,
+    entry,
+  );
+}
+
+/** Anthropic's Messages API, driven by the same scenario rules as the OpenAI endpoints. */
+export async function messages({ state, body, res, signal, entry }: RouteContext) {
+  const parsed = messagesRequestSchema.safeParse(body);
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+    return sendJson(res, 400, anthropicError(400, detail));
+  }
+  const request = parsed.data;
+  if (!state.scenario.models.includes(request.model)) {
+    return sendJson(
+      res,
+      404,
+      anthropicError(
+        404,
+        `model: ${request.model} (this simulator serves ${state.scenario.models.join(', ')})`,
+      ),
+    );
+  }
+  await serveGeneration(
+    state,
+    {
+      model: request.model,
+      features: messagesFeatures(request),
+      promptText: messagesPromptText(request),
+      stream: request.stream === true,
+      // The Messages API always reports usage, in message_start and message_delta.
+      includeUsage: true,
+      maxTokens: request.max_tokens,
+      toolsAllowed: true,
+      wire: anthropicWire(request.model),
     },
     res,
     signal,

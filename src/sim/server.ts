@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Socket } from 'node:net';
 import { z } from 'zod';
 import { errorMessage } from '../core/errors.js';
+import { anthropicError } from './anthropic-wire.js';
 import { SimListenError, SimOptionError, SimRemoteHostError } from './errors.js';
 import { readBody, sendJson, sendOpenAiError } from './http-io.js';
 import type { MetricsStyle } from './metrics-text.js';
@@ -51,6 +52,7 @@ type Handler = (ctx: routes.RouteContext) => void | Promise<void>;
 const ROUTES: Record<string, Record<string, Handler>> = {
   '/v1/chat/completions': { POST: routes.chatCompletions },
   '/v1/completions': { POST: routes.completions },
+  '/v1/messages': { POST: routes.messages },
   '/v1/embeddings': { POST: routes.embeddings },
   '/v1/models': { GET: routes.models },
   '/metrics': { GET: routes.metrics },
@@ -139,7 +141,10 @@ async function handle(
   const guarded = path.startsWith('/v1/') || path.startsWith('/sim/');
   const entry = path.startsWith('/sim/') ? undefined : state.log.record(method, rawPath, req.headers, body);
 
-  if (guarded && apiKey !== undefined && !authorized(req.headers.authorization, apiKey)) {
+  if (guarded && apiKey !== undefined && !authorized(req.headers, apiKey)) {
+    if (path === '/v1/messages') {
+      return sendJson(res, 401, anthropicError(401, 'invalid x-api-key'));
+    }
     return sendOpenAiError(
       res,
       401,
@@ -208,8 +213,12 @@ function parseBody(text: string): unknown {
   }
 }
 
-function authorized(header: string | undefined, apiKey: string): boolean {
-  const given = /^Bearer\s+(.+)$/i.exec(header ?? '')?.[1]?.trim() ?? '';
+/** OpenAI clients send `Authorization: Bearer`, Anthropic clients `x-api-key`. */
+function authorized(headers: IncomingMessage['headers'], apiKey: string): boolean {
+  const anthropic = headers['x-api-key'];
+  const given =
+    /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '')?.[1]?.trim() ??
+    (typeof anthropic === 'string' ? anthropic.trim() : '');
   // Comparing digests keeps the comparison constant-time whatever the lengths.
   const digest = (text: string) => createHash('sha256').update(text).digest();
   return timingSafeEqual(digest(given), digest(apiKey));
