@@ -1,8 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { LanguageModelV3Prompt } from '@ai-sdk/provider';
 import { describe, expect, it } from 'vitest';
 import type { ModelCallResult } from '../models/model-client.js';
 import type { CacheableCall } from './cache-key.js';
+import { MemoryStore } from './memory-store.js';
 import { ResponseCache } from './response-cache.js';
 
 interface Pair {
@@ -107,6 +110,37 @@ describe('ResponseCache', () => {
     expect(cache.invalidate('src/b.ts#2')).toBe(1);
     expect(cache.lookup(call(user('what does reserve() do?')))).toBeUndefined();
     expect(cache.lookup(call(user('unrelated')))?.source).toBe('exact');
+  });
+
+  it('drops answers whose provenance names a memory segment that changed, through store()', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'swarm-cache-segments-'));
+    const store = await MemoryStore.open({ dir: join(root, 'memory'), root, background: false });
+    try {
+      mkdirSync(join(root, 'docs'));
+      writeFileSync(join(root, 'docs/a.md'), '# A\n\nLeases expire after thirty seconds.\n');
+      writeFileSync(join(root, 'docs/b.md'), '# B\n\nBudgets are reserved up front.\n');
+      await store.ingest([join(root, 'docs/a.md')]);
+      await store.ingest([join(root, 'docs/b.md')]);
+      expect(store.stats().segments).toBe(2);
+      const segmentOf = async (query: string) =>
+        Number((await store.search({ query, mode: 'bm25', k: 1 })).hits[0]!.id.split(':')[0]);
+      const cache = new ResponseCache();
+      cache.attach(store);
+      const onA = call(user('when do leases expire?'));
+      const onB = call(user('when are budgets reserved?'));
+      cache.store(onA, answer('after 30 s'), { segments: [await segmentOf('leases expire')] });
+      cache.store(onB, answer('up front'), { segments: [await segmentOf('budgets reserved')] });
+      await store.remove(['docs/a.md']);
+      expect(cache.lookup(onA)).toBeUndefined();
+      expect(cache.lookup(onB)?.source).toBe('exact');
+      expect(cache.stats().invalidated).toBe(1);
+      // sampled too hot to serve again: not stored
+      cache.store(call(user('a poem'), { temperature: 1 }), answer('roses'));
+      expect(cache.lookup(call(user('a poem'), { temperature: 0 }))).toBeUndefined();
+    } finally {
+      await store.close();
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('expires answers after the TTL and evicts the least recently used past the size bound', async () => {
