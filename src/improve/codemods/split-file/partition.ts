@@ -1,0 +1,188 @@
+/** A declaration (or several merged under one name) as the partition sees it. */
+export interface PartNode {
+  id: number;
+  lines: number;
+  /** The nodes it refers to (in its body, type or initialiser). */
+  uses: readonly number[];
+}
+
+/**
+ * Splits a file's declarations into modules of at most `budget` lines each
+ * whose imports of one another form no cycle, so modules evaluate in a
+ * valid order and no initialiser meets an uninitialised binding.
+ *
+ * Cohesion comes from the reference graph: mutually recursive declarations
+ * (a strongly connected component) stay together; among the rest, each
+ * declaration nothing else uses (a root: usually an exported entry point)
+ * takes with it every helper only it reaches, and helpers reached from
+ * several roots form a shared layer, partitioned again the same way. Roots
+ * only depend on their own helpers and the shared layer, and the shared
+ * layer never on a root, so modules import downwards only. Small groups are
+ * packed together in source order; a group that alone exceeds the budget is
+ * cut along a dependency-first order (later chunks import earlier ones).
+ *
+ * Returns the modules as lists of node ids in source order, or `undefined`
+ * when one strongly connected component alone exceeds the budget.
+ */
+export function partition(nodes: readonly PartNode[], budget: number): number[][] | undefined {
+  const components = stronglyConnected(nodes);
+  if (components.some((c) => c.lines > budget)) return undefined;
+  const modules = split(components, budget);
+  return modules
+    .map((module) => module.flatMap((c) => c.members).sort((a, b) => a - b))
+    .sort((a, b) => a[0]! - b[0]!);
+}
+
+/** A strongly connected component: the unit the partition moves. */
+interface Unit {
+  index: number;
+  members: number[];
+  lines: number;
+  uses: Set<number>;
+}
+
+function split(units: readonly Unit[], budget: number): Unit[][] {
+  if (total(units) <= budget) return [[...units]];
+  const inside = new Set(units.map((u) => u.index));
+  const usedBy = new Map<number, number>();
+  for (const u of units) for (const v of u.uses) if (inside.has(v)) usedBy.set(v, (usedBy.get(v) ?? 0) + 1);
+  const roots = units.filter((u) => !usedBy.has(u.index));
+  const byIndex = new Map(units.map((u) => [u.index, u]));
+  const owners = new Map<number, Set<number>>();
+  for (const root of roots) {
+    const stack = [root.index];
+    const seen = new Set(stack);
+    while (stack.length > 0) {
+      const at = stack.pop()!;
+      owners.set(at, (owners.get(at) ?? new Set()).add(root.index));
+      for (const next of byIndex.get(at)!.uses) {
+        if (inside.has(next) && !seen.has(next)) {
+          seen.add(next);
+          stack.push(next);
+        }
+      }
+    }
+  }
+  const groups = new Map<number, Unit[]>();
+  const shared: Unit[] = [];
+  for (const u of units) {
+    const own = owners.get(u.index)!;
+    if (own.size === 1) {
+      const [root] = own;
+      groups.set(root!, [...(groups.get(root!) ?? []), u]);
+    } else shared.push(u);
+  }
+  if (groups.size <= 1 && shared.length === 0) return chunk(units, budget);
+  const modules: Unit[][] = [];
+  const small: Unit[][] = [];
+  for (const group of groups.values()) {
+    if (total(group) > budget) modules.push(...chunk(group, budget));
+    else small.push(group);
+  }
+  modules.push(...pack(small, budget));
+  if (shared.length > 0) modules.push(...split(shared, budget));
+  return modules;
+}
+
+/** First-fit in source order: neighbouring groups tend to belong together. */
+function pack(groups: Unit[][], budget: number): Unit[][] {
+  const bins: Unit[][] = [];
+  const sorted = [...groups].sort((a, b) => first(a) - first(b));
+  for (const group of sorted) {
+    const bin = bins.find((b) => total(b) + total(group) <= budget);
+    if (bin) bin.push(...group);
+    else bins.push([...group]);
+  }
+  return bins;
+}
+
+/** Consecutive runs of a dependency-first order: each chunk uses only itself and earlier chunks. */
+function chunk(units: readonly Unit[], budget: number): Unit[][] {
+  const chunks: Unit[][] = [];
+  let current: Unit[] = [];
+  for (const u of dependencyOrder(units)) {
+    if (current.length > 0 && total(current) + u.lines > budget) {
+      chunks.push(current);
+      current = [];
+    }
+    current.push(u);
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+function dependencyOrder(units: readonly Unit[]): Unit[] {
+  const byIndex = new Map(units.map((u) => [u.index, u]));
+  const done = new Set<number>();
+  const order: Unit[] = [];
+  const visit = (u: Unit) => {
+    if (done.has(u.index)) return;
+    done.add(u.index);
+    for (const v of [...u.uses].sort((a, b) => a - b)) {
+      const dep = byIndex.get(v);
+      if (dep) visit(dep);
+    }
+    order.push(u);
+  };
+  for (const u of [...units].sort((a, b) => first([a]) - first([b]))) visit(u);
+  return order;
+}
+
+function total(units: readonly Unit[]): number {
+  return units.reduce((sum, u) => sum + u.lines, 0);
+}
+
+function first(units: readonly Unit[]): number {
+  return Math.min(...units.flatMap((u) => u.members));
+}
+
+/** Tarjan's algorithm; units are numbered in source order of their first member, uses point at units. */
+function stronglyConnected(nodes: readonly PartNode[]): Unit[] {
+  const index = new Map<number, number>();
+  const low = new Map<number, number>();
+  const onStack = new Set<number>();
+  const stack: number[] = [];
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const found: number[][] = [];
+  let counter = 0;
+  const connect = (id: number) => {
+    index.set(id, counter);
+    low.set(id, counter);
+    counter++;
+    stack.push(id);
+    onStack.add(id);
+    for (const next of byId.get(id)!.uses) {
+      if (!byId.has(next)) continue;
+      if (!index.has(next)) {
+        connect(next);
+        low.set(id, Math.min(low.get(id)!, low.get(next)!));
+      } else if (onStack.has(next)) low.set(id, Math.min(low.get(id)!, index.get(next)!));
+    }
+    if (low.get(id) === index.get(id)) {
+      const members: number[] = [];
+      let member: number;
+      do {
+        member = stack.pop()!;
+        onStack.delete(member);
+        members.push(member);
+      } while (member !== id);
+      found.push(members.sort((a, b) => a - b));
+    }
+  };
+  for (const node of nodes) if (!index.has(node.id)) connect(node.id);
+  found.sort((a, b) => a[0]! - b[0]!);
+  const unitOf = new Map<number, number>();
+  found.forEach((members, i) => {
+    for (const m of members) unitOf.set(m, i);
+  });
+  return found.map((members, i) => {
+    const uses = new Set<number>();
+    for (const m of members) {
+      for (const v of byId.get(m)!.uses) {
+        const target = unitOf.get(v);
+        if (target !== undefined && target !== i) uses.add(target);
+      }
+    }
+    return { index: i, members, lines: members.reduce((sum, m) => sum + byId.get(m)!.lines, 0), uses };
+  });
+}

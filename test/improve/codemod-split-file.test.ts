@@ -1,0 +1,110 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { analyseRepo } from '../../src/improve/analyse/index.js';
+import { SkillNotApplicableError } from '../../src/improve/codemods/errors.js';
+import { splitFile } from '../../src/improve/codemods/split-file/split-file.js';
+import { writeTree } from '../support/harness.js';
+import { splitFixture } from './split-fixture.js';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function project(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'swarm-split-'));
+  dirs.push(dir);
+  writeTree(dir, files);
+  symlinkSync(resolve('node_modules'), join(dir, 'node_modules'));
+  return dir;
+}
+
+/** Compiles with the real tsc (throws with its errors if any) and runs the entry point. */
+function buildAndRun(dir: string): string {
+  try {
+    execFileSync(resolve('node_modules/.bin/tsc'), ['-p', dir], { encoding: 'utf8' });
+  } catch (error) {
+    throw new Error(`tsc failed:\n${(error as { stdout?: string }).stdout}`);
+  }
+  return execFileSync(process.execPath, [join(dir, 'dist/main.js')], { encoding: 'utf8' });
+}
+
+const lines = (text: string) => text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+
+describe('split-file codemod', () => {
+  it('splits a 900-line file into modules under 500 lines behind a facade that keeps its importer compiling and behaving', async () => {
+    const dir = project(splitFixture());
+    const original = readFileSync(join(dir, 'src/big.ts'), 'utf8');
+    expect(lines(original)).toBeGreaterThan(900);
+    const before = buildAndRun(dir);
+    rmSync(join(dir, 'dist'), { recursive: true });
+
+    const analysis = await analyseRepo(dir, { cacheDir: false });
+    const result = await splitFile(dir, 'src/big.ts', analysis, { maxLines: 500 });
+
+    const modules = readdirSync(join(dir, 'src/big')).sort();
+    expect(modules.length).toBeGreaterThanOrEqual(2);
+    expect(result.changedFiles.sort()).toEqual(['src/big.ts', ...modules.map((m) => `src/big/${m}`)].sort());
+    for (const m of modules)
+      expect(lines(readFileSync(join(dir, 'src/big', m), 'utf8'))).toBeLessThanOrEqual(500);
+    const facade = readFileSync(join(dir, 'src/big.ts'), 'utf8');
+    expect(lines(facade)).toBeLessThan(40);
+    expect(facade).toContain("from './big/");
+    expect(facade).toMatch(/export type \{[^}]*Token/);
+    expect(facade).toContain('default');
+    // Names follow the main declarations; the shared helper is exported from its module but not from the facade.
+    expect(modules).toEqual(expect.arrayContaining(['tokenize.ts', 'parse.ts', 'format.ts']));
+    expect(facade).not.toMatch(/\bclamp\b/);
+    expect(facade).toContain('helperImpl as publicHelper');
+    expect(result.title).toMatch(/^Split src\/big\.ts \(\d+ lines\) into \d+ modules/);
+
+    expect(buildAndRun(dir)).toBe(before);
+  }, 120_000);
+
+  it('refuses a file with a syntax error, with the line, and writes nothing', async () => {
+    const files = splitFixture();
+    files['src/big.ts'] = files['src/big.ts']!.replace(
+      'function clamp(n: number',
+      'function clamp(n: number,,',
+    );
+    const dir = project(files);
+    const analysis = await analyseRepo(dir, { cacheDir: false });
+    const error = await splitFile(dir, 'src/big.ts', analysis).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SkillNotApplicableError);
+    expect((error as SkillNotApplicableError).reason).toMatch(/syntax error at line \d+/);
+    expect(readFileSync(join(dir, 'src/big.ts'), 'utf8')).toBe(files['src/big.ts']);
+    expect(readdirSync(join(dir, 'src'))).not.toContain('big');
+  });
+
+  it('refuses top-level code that runs before later declarations', async () => {
+    const body = Array.from(
+      { length: 30 },
+      (_, i) => `export function f${i}(): number {\n${'  void 0;\n'.repeat(20)}  return ${i};\n}\n`,
+    );
+    body.splice(10, 0, 'console.log(f1());\n');
+    const dir = project({ 'src/order.ts': body.join('\n') });
+    const error = await splitFile(dir, 'src/order.ts', await analyseRepo(dir, { cacheDir: false })).catch(
+      (e: unknown) => e,
+    );
+    expect((error as SkillNotApplicableError).reason).toMatch(/runs code at load time before declarations/);
+  });
+
+  it('refuses when one group of declarations alone exceeds the threshold', async () => {
+    const chain = Array.from(
+      { length: 30 },
+      (_, i) =>
+        `export function g${i}(n: number): number {\n${'  n += 1;\n'.repeat(20)}  return ${i === 29 ? 'n' : `g${i + 1}(n)`};\n}\n`,
+    );
+    // g29 calls g0: every function is in one cycle.
+    chain[29] = chain[29]!.replace('return n;', 'return n > 1000 ? n : g0(n);');
+    const dir = project({ 'src/cycle.ts': chain.join('\n') });
+    const error = await splitFile(dir, 'src/cycle.ts', await analyseRepo(dir, { cacheDir: false })).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(SkillNotApplicableError);
+    expect((error as SkillNotApplicableError).reason).toMatch(/use one another is longer than/);
+  });
+});
