@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { CascadeContext } from '../core/context.js';
 import { BudgetExceededError, CancelledError, DeadlineExceededError, errorMessage } from '../core/errors.js';
 import type { ToolCallRequest } from '../models/model-client.js';
+import { clipText } from '../observe/clip-text.js';
 import type { Tool } from '../tools/tool.js';
 import type { Workspace } from '../tools/workspace.js';
 
@@ -75,9 +76,9 @@ export async function dispatchToolCall(
   ctx.emit('tool.call', {
     tool: call.name,
     callId: call.id,
-    args: clip(call.input, EVENT_TEXT_LIMIT),
+    args: clipText(call.input, EVENT_TEXT_LIMIT),
     ok: result.ok,
-    result: clip(outputText(result.output), EVENT_TEXT_LIMIT),
+    result: clipText(outputText(result.output), EVENT_TEXT_LIMIT),
     latencyMs: Math.round((performance.now() - started) * 1000) / 1000,
   });
   return result;
@@ -103,7 +104,7 @@ function parseArguments(tool: Tool, input: string): unknown {
 }
 
 function toOutput(value: unknown): LanguageModelV3ToolResultOutput {
-  if (typeof value === 'string') return { type: 'text', value: clip(value, RESULT_LIMIT) };
+  if (typeof value === 'string') return { type: 'text', value: clipText(value, RESULT_LIMIT) };
   if (value === undefined) return { type: 'text', value: 'done' };
   return { type: 'json', value: value as never };
 }
@@ -114,8 +115,4 @@ function outputText(output: LanguageModelV3ToolResultOutput): string {
       ? output.value
       : JSON.stringify(output.value)
     : output.type;
-}
-
-function clip(text: string, limit: number): string {
-  return text.length <= limit ? text : `${text.slice(0, limit)}… [${text.length - limit} more characters]`;
 }

@@ -1,4 +1,5 @@
 import { errorMessage, SwarmError } from '../core/errors.js';
+import { withTaskTrace } from '../observe/tracing/trace-context.js';
 import type { ClaimedTask, TaskQueue } from './backend.js';
 import { LeaseLostError } from './errors.js';
 
@@ -107,7 +108,8 @@ export class Worker {
       Math.max(50, Math.floor(this.options.queue.options.leaseMs / 3)),
     );
     try {
-      await this.options.handler(task, controller.signal);
+      // the task's trace headers make what the handler does part of the trace that enqueued it
+      await withTaskTrace(task.headers, () => this.options.handler(task, controller.signal));
       await task.ack();
       this.options.events.finished?.(task, 'acked');
     } catch (error) {

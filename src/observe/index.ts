@@ -1,5 +1,12 @@
 export * from './audit/index.js';
+export { clipText } from './clip-text.js';
 export * from './errors.js';
+export {
+  configRedactor,
+  type Observability,
+  type ObservabilityOptions,
+  startObservability,
+} from './observability.js';
 export { Counter, Histogram, PrometheusRegistry } from './prometheus-registry.js';
 export { parseSamples, type Sample } from './prometheus-text.js';
 export { REDACTED, SecretRedactor } from './redact.js';
@@ -18,3 +25,4 @@ export {
   SwarmMetrics,
   type SwarmMetricsOptions,
 } from './swarm-metrics.js';
+export * from './tracing/index.js';

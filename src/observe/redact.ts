@@ -43,6 +43,11 @@ export class SecretRedactor {
     this.values = [...unique].sort((a, b) => b.length - a.length);
   }
 
+  /** The exact values it removes (to combine redactors). */
+  get secrets(): readonly string[] {
+    return this.values;
+  }
+
   /** A redactor that knows the secret-looking variables of `env` and the named `keyEnvs`. */
   static fromEnvironment(
     env: NodeJS.ProcessEnv = process.env,

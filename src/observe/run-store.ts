@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { type AnyEvent, type EventBus, TRANSIENT_EVENTS } from '../core/events.js';
 import { AmbiguousRunIdError, RunNotFoundError, StoreReadOnlyError, StoreWriteError } from './errors.js';
 import { MIGRATIONS } from './migrations.js';
+import { SecretRedactor } from './redact.js';
 import { isReadOnly, openSqlite } from './sqlite-file.js';
 
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -91,6 +92,7 @@ export class RunStore {
   private readonly statements;
 
   private readonly onError: (error: StoreWriteError) => void;
+  private readonly redactor: SecretRedactor;
 
   constructor(
     readonly file: string,
@@ -99,9 +101,12 @@ export class RunStore {
       onError?: (error: StoreWriteError) => void;
       /** How long a write waits for another process's lock before failing. */
       busyTimeoutMs?: number;
+      /** Removes secrets from event payloads before they are stored; by default, known shapes and secret environment variables. */
+      redactor?: SecretRedactor;
     } = {},
   ) {
     this.onError = options.onError ?? (() => {});
+    this.redactor = options.redactor ?? SecretRedactor.fromEnvironment();
     this.db = openSqlite(file, 'runs', MIGRATIONS, options.busyTimeoutMs);
     const db = this.db;
     this.statements = {
@@ -158,7 +163,7 @@ export class RunStore {
 
   record(event: AnyEvent): void {
     if (TRANSIENT_EVENTS.has(event.type)) return;
-    this.pending.push(event);
+    this.pending.push({ ...event, data: this.redactor.value(event.data) } as AnyEvent);
     if (this.pending.length >= FLUSH_AT) {
       this.tryFlush();
     } else if (!this.scheduled) {

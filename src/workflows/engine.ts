@@ -2,6 +2,7 @@ import type { AnyEvent, EventBus, EventData } from '../core/events.js';
 import { newId } from '../core/ids.js';
 import type { Backend, ClaimedTask, Json, TaskQueue } from '../engine/backend.js';
 import { Worker } from '../engine/worker.js';
+import { runTraceHeaders } from '../observe/tracing/trace-context.js';
 import type { RunRecord, StepCheckpoint } from './checkpoint.js';
 import { type CompiledWorkflow, DefinitionCache } from './compiled.js';
 import { type StepDefinition, stepKind, type WorkflowDefinition } from './definition.js';
@@ -211,7 +212,11 @@ export class WorkflowEngine {
   async enqueue(runId: string, task: StepTask): Promise<void> {
     const suffix =
       task.item !== undefined ? `.i${task.item}` : task.iteration !== undefined ? `.n${task.iteration}` : '';
-    await this.queue.enqueue({ id: `${runId}.${task.stepId}${suffix}`, payload: task as unknown as Json });
+    await this.queue.enqueue({
+      id: `${runId}.${task.stepId}${suffix}`,
+      payload: task as unknown as Json,
+      headers: runTraceHeaders(runId),
+    });
   }
 
   /** The worker's handler: runs one step task and, if the step finished, advances the run. */

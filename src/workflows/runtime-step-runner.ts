@@ -1,8 +1,13 @@
 import type { Runtime } from '../agents/runtime.js';
 import { CascadeContext } from '../core/context.js';
+import { errorMessage } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { PermanentTaskError } from '../engine/worker.js';
+import { clipText } from '../observe/clip-text.js';
 import type { StepRunner } from './step-runner.js';
+
+/** As much of a tool step's arguments and result as its tool.call event keeps. */
+const EVENT_TEXT_LIMIT = 2_000;
 
 /**
  * Runs workflow steps with the agent runtime of this process. Every agent
@@ -59,14 +64,31 @@ export function runtimeStepRunner(runtime: Runtime): StepRunner {
         events: runtime.events,
         signal,
       });
+      const callId = newId('call');
+      const started = performance.now();
+      const record = (ok: boolean, result: string) =>
+        // tool steps report like agents' tool calls, so metrics, traces and the audit log see them
+        ctx.emit('tool.call', {
+          tool: request.tool,
+          callId,
+          args: clipText(JSON.stringify(parsed.data) ?? '', EVENT_TEXT_LIMIT),
+          ok,
+          result: clipText(result, EVENT_TEXT_LIMIT),
+          latencyMs: Math.round((performance.now() - started) * 1000) / 1000,
+        });
       try {
-        return await tool.execute(parsed.data, {
+        const value = await tool.execute(parsed.data, {
           ctx,
           signal,
           workspace: runtime.workspace,
-          callId: newId('call'),
+          callId,
           effects: request.effects,
         });
+        record(true, typeof value === 'string' ? value : (JSON.stringify(value) ?? 'done'));
+        return value;
+      } catch (error) {
+        record(false, `Error: ${errorMessage(error)}`);
+        throw error;
       } finally {
         ctx.release();
       }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { errorMessage } from '../core/errors.js';
 import type { AnyEvent, EventBus, EventData } from '../core/events.js';
 import { PermanentTaskError } from '../engine/worker.js';
+import { markStepFailed, traceStep } from '../observe/tracing/step-span.js';
 import { isTerminal, type RunRecord, type StepCheckpoint } from './checkpoint.js';
 import type { CompiledWorkflow } from './compiled.js';
 import { type Action, type StepDefinition, stepKind, type WorkflowDefinition } from './definition.js';
@@ -40,7 +41,16 @@ export class StepExecutor {
   /** Runs the task; true when the step reached a final state (so the run should advance). */
   async execute(task: StepTask, deliveries: number, signal: AbortSignal, enqueue: Enqueue): Promise<boolean> {
     const outcome = { finished: false };
-    await this.run(task, deliveries, signal, enqueue, outcome);
+    const attributes = {
+      'swarm.run_id': task.runId,
+      'swarm.workflow.step': task.stepId,
+      'swarm.workflow.attempt': deliveries,
+      ...(task.item === undefined ? {} : { 'swarm.workflow.item': task.item }),
+      ...(task.iteration === undefined ? {} : { 'swarm.workflow.iteration': task.iteration }),
+    };
+    await traceStep(`swarm.workflow.step ${task.stepId}`, attributes, () =>
+      this.run(task, deliveries, signal, enqueue, outcome),
+    );
     return outcome.finished;
   }
 
@@ -260,6 +270,7 @@ export class StepExecutor {
           }
         : undefined,
     );
+    if (status === 'failed') markStepFailed(result.error ?? 'failed');
     if (changed) {
       ctx.outcome.finished = true;
       this.emit(ctx.run, ctx.task.runId, 'step.finished', {

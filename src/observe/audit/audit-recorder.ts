@@ -1,4 +1,5 @@
 import type { AnyEvent, EventBus } from '../../core/events.js';
+import { clipText } from '../clip-text.js';
 import type { SecretRedactor } from '../redact.js';
 import type { AuditEntry } from './audit-record.js';
 
@@ -49,7 +50,11 @@ export class AuditRecorder {
       case 'delegation':
         return {
           kind: 'delegation',
-          data: { to: event.data.to, childNodeId: event.data.childNodeId, task: clip(event.data.task) },
+          data: {
+            to: event.data.to,
+            childNodeId: event.data.childNodeId,
+            task: clipText(event.data.task, TEXT_LIMIT),
+          },
         };
       case 'tool.call':
         if (!this.options.hasSideEffects(event.data.tool)) return undefined;
@@ -58,15 +63,15 @@ export class AuditRecorder {
           data: {
             tool: event.data.tool,
             callId: event.data.callId,
-            args: clip(event.data.args),
+            args: clipText(event.data.args, TEXT_LIMIT),
             ok: event.data.ok,
-            result: clip(event.data.result),
+            result: clipText(event.data.result, TEXT_LIMIT),
           },
         };
       case 'guard.tripped':
         return {
           kind: event.data.guard === 'budget' ? 'budget.refusal' : 'guard.refusal',
-          data: { guard: event.data.guard, message: clip(event.data.message) },
+          data: { guard: event.data.guard, message: clipText(event.data.message, TEXT_LIMIT) },
         };
       case 'step.finished':
         if (
@@ -79,7 +84,7 @@ export class AuditRecorder {
           data: {
             stepId: event.data.stepId,
             approved: event.data.status === 'succeeded',
-            ...(event.data.error ? { error: clip(event.data.error) } : {}),
+            ...(event.data.error ? { error: clipText(event.data.error, TEXT_LIMIT) } : {}),
           },
         };
       default: {
@@ -89,10 +94,4 @@ export class AuditRecorder {
       }
     }
   }
-}
-
-function clip(text: string): string {
-  return text.length <= TEXT_LIMIT
-    ? text
-    : `${text.slice(0, TEXT_LIMIT)}… [${text.length - TEXT_LIMIT} more characters]`;
 }
