@@ -1,6 +1,15 @@
-import type { CandidateResult } from '../pipeline/candidate-result.js';
 import { readBlock, replaceBlock } from './block.js';
 import { ms, table } from './markdown.js';
+
+/** A merged change as the log shows it. */
+export interface MergedChange {
+  candidateId: string;
+  title?: string;
+  branch?: string;
+  commit?: string;
+  diff?: { files: number; added: number; removed: number };
+  effect?: { largestBefore: number; largestAfter: number; testMsBefore?: number; testMsAfter?: number };
+}
 
 /**
  * `improvements.md` with a section for this run on top: each merged change,
@@ -9,7 +18,7 @@ import { ms, table } from './markdown.js';
  */
 export function renderImprovements(
   existing: string | undefined,
-  run: { runId: string; date: string; target: string; merged: readonly CandidateResult[]; noTests: boolean },
+  run: { runId: string; date: string; target: string; merged: readonly MergedChange[]; noTests: boolean },
 ): string {
   const rows = run.merged.map((r) => [
     r.title ?? r.candidateId,

@@ -34,6 +34,8 @@ export interface Worktree {
   branch: string;
   /** The commit it started from. */
   base: string;
+  /** Dependency directories linked in from the user's tree (never committed). */
+  linked: string[];
 }
 
 /**
@@ -53,8 +55,7 @@ export async function addWorktree(
   const dir = join(worktreeRoot, name);
   await mkdir(worktreeRoot, { recursive: true });
   await git(repo.root, ['worktree', 'add', '--quiet', '-b', branch, dir, base]);
-  await linkDependencies(repo.root, dir);
-  return { dir, branch, base };
+  return { dir, branch, base, linked: await linkDependencies(repo.root, dir) };
 }
 
 /** A worktree with no branch at `commit`, for the run's own work (baseline, integration); found by its directory on reclaim. */
@@ -73,16 +74,49 @@ export async function addDetachedWorktree(
 
 const LINKED = ['node_modules'];
 
-async function linkDependencies(root: string, dir: string): Promise<void> {
+/** Links what is missing; a directory the commit itself holds is left as checked out. */
+async function linkDependencies(root: string, dir: string): Promise<string[]> {
+  const linked: string[] = [];
   for (const name of LINKED) {
     const source = join(root, name);
     if (!existsSync(source) || existsSync(join(dir, name))) continue;
     await symlink(source, join(dir, name), 'dir');
+    linked.push(name);
+  }
+  return linked;
+}
+
+/** Stages every change in a worktree except the dependency links the run made. */
+export async function stageChanges(worktree: Pick<Worktree, 'dir' | 'linked'>): Promise<void> {
+  await git(worktree.dir, ['add', '-A']);
+  if (worktree.linked.length > 0) {
+    await git(worktree.dir, [
+      'rm',
+      '-r',
+      '--cached',
+      '--quiet',
+      '--ignore-unmatch',
+      '--',
+      ...worktree.linked,
+    ]);
   }
 }
 
-/** The pathspec that stages a worktree's changes without the linked dependencies. */
-export const STAGE_PATHSPEC = ['.', ...LINKED.map((name) => `:(exclude)${name}`)];
+/** Paths with changes in a worktree (tracked or not), the dependency links aside. */
+export async function changedPaths(worktree: Pick<Worktree, 'dir' | 'linked'>): Promise<string[]> {
+  const out = await git(worktree.dir, ['status', '--porcelain=v1', '-z', '--untracked-files=all']);
+  const paths: string[] = [];
+  const entries = out.stdout.split('\0');
+  for (let k = 0; k < entries.length; k++) {
+    const entry = entries[k]!;
+    if (entry.length < 4) continue;
+    const path = entry.slice(3);
+    if (!worktree.linked.some((name) => path === name || path.startsWith(`${name}/`))) paths.push(path);
+    // A rename is followed by its source path.
+    if (entry[0] === 'R' || entry[0] === 'C') k++;
+  }
+  return paths.sort();
+}
 
 /** Removes a worktree and, unless kept, its branch. Safe to call on one already half gone. */
 export async function removeWorktree(

@@ -1,0 +1,174 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RepoAnalysis } from '../analyse/index.js';
+import type { Candidate } from '../plan/index.js';
+import { type Skill, SkillError, type SkillModel, SkillNotApplicableError } from '../skills/index.js';
+import { git } from '../worktree/git.js';
+import type { TargetRepo } from '../worktree/repo.js';
+import {
+  addWorktree,
+  branchSlug,
+  changedPaths,
+  removeWorktree,
+  stageChanges,
+} from '../worktree/worktrees.js';
+import type { CandidateResult, GateRecord } from './candidate-result.js';
+import { diffStat } from './diff-stat.js';
+import type { GateRunner } from './gates.js';
+
+/** What every candidate of one cycle shares. */
+export interface TransactionContext {
+  repo: TargetRepo;
+  runId: string;
+  worktreeRoot: string;
+  /** The commit every candidate of the cycle starts from. */
+  base: string;
+  analysis: RepoAnalysis;
+  gates: GateRunner;
+  pickSkill: (candidate: Candidate) => Skill | { skip: string };
+  model?: SkillModel;
+  signal?: AbortSignal;
+}
+
+/**
+ * One candidate as a transaction: a fresh worktree on its own branch, the
+ * skill's edit, then the gates in order (the edit applies; no new lint or type
+ * errors; every test that passed at baseline still passes). On a pass the
+ * change is committed on the branch with what and why, and the worktree is
+ * removed (the branch stays); on any failure, worktree and branch are
+ * removed and the reason is recorded. The user's tree is never touched.
+ */
+export async function applyCandidate(
+  ctx: TransactionContext,
+  candidate: Candidate,
+): Promise<CandidateResult> {
+  const started = Date.now();
+  const picked = ctx.pickSkill(candidate);
+  const result = (
+    outcome: CandidateResult['outcome'],
+    reason: string,
+    extra: Partial<CandidateResult> = {},
+  ): CandidateResult => ({
+    candidateId: candidate.id,
+    skill: 'skip' in picked ? candidate.skill : picked.name,
+    outcome,
+    reason,
+    changedFiles: [],
+    gates: [],
+    durationMs: Date.now() - started,
+    ...extra,
+  });
+  if ('skip' in picked) return result('skipped', picked.skip);
+  if (!ctx.gates.canKeep) return result('skipped', ctx.gates.cannotKeepReason);
+  const skill = picked;
+  const worktree = await addWorktree(
+    ctx.repo,
+    ctx.worktreeRoot,
+    ctx.runId,
+    branchSlug(candidate.id),
+    ctx.base,
+  );
+  const gates: GateRecord[] = [];
+  let keep = false;
+  try {
+    ctx.signal?.throwIfAborted();
+    const applyStarted = Date.now();
+    let outcome: Awaited<ReturnType<Skill['apply']>>;
+    try {
+      outcome = await skill.apply({
+        dir: worktree.dir,
+        candidate,
+        analysis: ctx.analysis,
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+        ...(ctx.model ? { model: ctx.model } : {}),
+      });
+    } catch (error) {
+      if (!(error instanceof SkillError)) throw error;
+      const reason = error instanceof SkillNotApplicableError ? error.reason : error.message;
+      gates.push({ gate: 'apply', ok: false, detail: reason, durationMs: Date.now() - applyStarted });
+      return result(error instanceof SkillNotApplicableError ? 'skipped' : 'rolled_back', reason, { gates });
+    }
+    const changed = await changedPaths(worktree);
+    if (changed.length === 0) {
+      gates.push({
+        gate: 'apply',
+        ok: false,
+        detail: 'the edit changed nothing',
+        durationMs: Date.now() - applyStarted,
+      });
+      return result('skipped', 'the skill ran but changed nothing', { gates });
+    }
+    gates.push({
+      gate: 'apply',
+      ok: true,
+      detail: `${changed.length} file(s) changed`,
+      durationMs: Date.now() - applyStarted,
+    });
+    const checked = await ctx.gates.check(worktree.dir, ctx.signal);
+    gates.push(...checked.gates);
+    const failed = checked.gates.find((gate) => !gate.ok);
+    if (failed)
+      return result('rolled_back', `${failed.gate}: ${failed.detail}`, { gates, changedFiles: changed });
+    await stageChanges(worktree);
+    await git(worktree.dir, ['commit', '--quiet', '--no-verify', '-F', '-'], {
+      input: commitMessage(ctx.runId, candidate, outcome.title, outcome.body, gates),
+    });
+    const commit = (await git(worktree.dir, ['rev-parse', 'HEAD'])).stdout.trim();
+    const largestAfter = await largestOf(worktree.dir, changed);
+    keep = true;
+    return result('kept', `${outcome.title}; gates passed`, {
+      branch: worktree.branch,
+      commit,
+      title: outcome.title,
+      changedFiles: changed,
+      gates,
+      diff: await diffStat(ctx.repo.root, ctx.base, commit),
+      effect: {
+        largestBefore: largestBefore(ctx.analysis, changed),
+        largestAfter,
+        ...(ctx.gates.baselineTestMs === undefined ? {} : { testMsBefore: ctx.gates.baselineTestMs }),
+        ...(checked.testMs === undefined ? {} : { testMsAfter: checked.testMs }),
+      },
+    });
+  } finally {
+    await removeWorktree(ctx.repo, worktree, { keepBranch: keep });
+  }
+}
+
+function commitMessage(
+  runId: string,
+  candidate: Candidate,
+  title: string,
+  body: string,
+  gates: readonly GateRecord[],
+): string {
+  const checks = gates.map((gate) => `- ${gate.gate}: ${gate.detail}`).join('\n');
+  return [
+    title,
+    '',
+    body.trim(),
+    '',
+    `Why: ${candidate.reason}`,
+    '',
+    'Checks:',
+    checks,
+    '',
+    `Swarm-Run: ${runId}`,
+    `Swarm-Candidate: ${candidate.id}`,
+    '',
+  ].join('\n');
+}
+
+function largestBefore(analysis: RepoAnalysis, paths: readonly string[]): number {
+  const wanted = new Set(paths);
+  return Math.max(0, ...analysis.files.filter((file) => wanted.has(file.path)).map((file) => file.lines));
+}
+
+async function largestOf(dir: string, paths: readonly string[]): Promise<number> {
+  let largest = 0;
+  for (const path of paths) {
+    const text = await readFile(join(dir, path), 'utf8').catch(() => '');
+    largest = Math.max(largest, text === '' ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0));
+  }
+  return largest;
+}
