@@ -24,6 +24,7 @@ export {
   runResearch,
 } from './pipeline.js';
 export { ProjectRanker, type Relevance } from './project-ranker.js';
+export { parseResearchConfig, type ResearchConfig, researchConfigSchema } from './research-config.js';
 export { ResearchIndex } from './research-index.js';
 export {
   categorySource,

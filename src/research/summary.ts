@@ -74,10 +74,13 @@ export function extractiveSummary(paper: Paper, reason: string, max = 3): Extrac
   return { kind: 'extractive', sentences: picked, reason };
 }
 
-/** Used when no model is configured. */
+/** Used when no model is configured; `reason` is shown in every note. */
 export class ExtractiveSummariser implements Summariser {
-  readonly label = 'extractive (no model configured)';
+  readonly label: string;
+  constructor(private readonly reason = 'no model is configured') {
+    this.label = `extractive: ${reason}`;
+  }
   async summarise(paper: Paper): Promise<PaperSummary> {
-    return extractiveSummary(paper, 'no model is configured');
+    return extractiveSummary(paper, this.reason);
   }
 }
