@@ -3,6 +3,7 @@ import { createRuntime, type Runtime } from '../../agents/runtime.js';
 import { loadConfig, type SwarmConfig } from '../../core/config.js';
 import type { Backend } from '../../engine/backend.js';
 import { openBackend } from '../../engine/open-backend.js';
+import { type Observability, startObservability } from '../../observe/observability.js';
 import { WorkflowEngine } from '../../workflows/engine.js';
 import { runtimeStepRunner } from '../../workflows/runtime-step-runner.js';
 import { formatError } from '../action.js';
@@ -40,6 +41,19 @@ export async function openEngineContext(opts: EngineCommandOptions): Promise<Eng
     await backend.close();
     throw error;
   }
+  let observability: Observability;
+  try {
+    observability = await startObservability({
+      events: runtime.events,
+      config,
+      tools: runtime.tools,
+      onAuditError: (error) => process.stderr.write(formatError(error)),
+    });
+  } catch (error) {
+    runtime.close();
+    await backend.close();
+    throw error;
+  }
   const engine = await WorkflowEngine.open(backend, runtimeStepRunner(runtime), {
     events: runtime.events,
     leaseMs: config.limits.leaseSeconds * 1000,
@@ -51,6 +65,7 @@ export async function openEngineContext(opts: EngineCommandOptions): Promise<Eng
     engine,
     node,
     async close() {
+      await observability.close();
       runtime.close();
       await backend.close();
     },

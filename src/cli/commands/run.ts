@@ -3,6 +3,8 @@ import { executeRun } from '../../agents/run.js';
 import { createRuntime } from '../../agents/runtime.js';
 import { loadConfig, type SwarmConfig } from '../../core/config.js';
 import { errorMessage, isSwarmError } from '../../core/errors.js';
+import { ResponseCache } from '../../memory/index.js';
+import { type Observability, startObservability } from '../../observe/observability.js';
 import { formatError } from '../action.js';
 import { formatDuration, formatTokens, formatUsd, printJson } from '../format.js';
 import { StatusLine } from '../status-line.js';
@@ -27,14 +29,25 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
 
 /** Runs an agent with live progress, Ctrl-C cancellation and a summary; returns the exit code. */
 export async function runWithConfig(config: SwarmConfig, opts: RunCommandOptions): Promise<number> {
+  const cacheOptions = config.memory.responseCache;
   const runtime = createRuntime({
     config,
+    ...(cacheOptions === false
+      ? {}
+      : { responseCache: new ResponseCache(cacheOptions === true ? {} : cacheOptions) }),
     ...(opts.store ? { storeFile: opts.store } : {}),
     ...(opts.agents ? { agentsDir: opts.agents } : {}),
     ...(opts.model ? { modelOverride: opts.model } : {}),
     onStoreError: (error) => process.stderr.write(formatError(error)),
   });
+  let observability: Observability | undefined;
   try {
+    observability = await startObservability({
+      events: runtime.events,
+      config,
+      tools: runtime.tools,
+      onAuditError: (error) => process.stderr.write(formatError(error)),
+    });
     const manifest = runtime.registry.get(opts.agent);
     let rootNodeId: string | undefined;
     const status = new StatusLine(() => rootNodeId, !opts.json);
@@ -112,6 +125,7 @@ export async function runWithConfig(config: SwarmConfig, opts: RunCommandOptions
     }
     return outcome.outcome === 'succeeded' ? 0 : outcome.outcome === 'cancelled' ? 130 : 1;
   } finally {
+    await observability?.close();
     runtime.close();
   }
 }
