@@ -3,7 +3,6 @@ import { executeRun } from '../../agents/run.js';
 import { createRuntime } from '../../agents/runtime.js';
 import { loadConfig, type SwarmConfig } from '../../core/config.js';
 import { errorMessage, isSwarmError } from '../../core/errors.js';
-import { ResponseCache } from '../../memory/index.js';
 import { type Observability, startObservability } from '../../observe/observability.js';
 import { formatError } from '../action.js';
 import { formatDuration, formatTokens, formatUsd, printJson } from '../format.js';
@@ -29,12 +28,8 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
 
 /** Runs an agent with live progress, Ctrl-C cancellation and a summary; returns the exit code. */
 export async function runWithConfig(config: SwarmConfig, opts: RunCommandOptions): Promise<number> {
-  const cacheOptions = config.memory.responseCache;
   const runtime = createRuntime({
     config,
-    ...(cacheOptions === false
-      ? {}
-      : { responseCache: new ResponseCache(cacheOptions === true ? {} : cacheOptions) }),
     ...(opts.store ? { storeFile: opts.store } : {}),
     ...(opts.agents ? { agentsDir: opts.agents } : {}),
     ...(opts.model ? { modelOverride: opts.model } : {}),
