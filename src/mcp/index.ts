@@ -1,0 +1,11 @@
+export { type CallOptions, type ConnectionState, McpConnection } from './connection.js';
+export { type DiscoveredServers, discoverServers, MCP_JSON_FILES, readMcpJson } from './discovery.js';
+export * from './errors.js';
+export { McpPool, type PoolOptions, type ServerStatus } from './pool.js';
+export { type HttpServeOptions, type McpHttpServer, serveMcpHttp } from './serve-http.js';
+export { type McpSection, type McpServerSpec, mcpSectionSchema, parseMcpSection } from './server-spec.js';
+export { createSwarmMcpServer, SWARM_MCP_TOOLS, type SwarmServices } from './swarm-server.js';
+export { adaptTool, type McpTool, NAME_SEPARATOR, swarmToolName, toolValue } from './tool-adapter.js';
+export { type IndexedTool, ToolIndex, type ToolMatch, toolDocument } from './tool-index.js';
+export type { McpToolInfo } from './tool-listing.js';
+export { McpToolbox, type ToolboxOptions } from './toolbox.js';
