@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { context } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backend, KvChange, KvStore, QueueOptions, TaskQueue } from '../../src/engine/backend.js';
 import { LeaseLostError } from '../../src/engine/errors.js';
 import { LeaderLease } from '../../src/engine/leader-lease.js';
+import { Worker } from '../../src/engine/worker.js';
+import { formatRunTrace, parseRunTrace, runTraceHeaders } from '../../src/observe/index.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -191,6 +195,45 @@ export function backendConformance(label: string, open: () => Promise<Backend>):
         });
         await task!.deadLetter('x');
         await eventually(async () => (await q.stats()).deadLetters === 1);
+      });
+
+      it('carries trace context headers through redelivery and dead-lettering, into the worker handler', async () => {
+        const q = await queue({ maxDeliveries: 2 });
+        const run = {
+          runId: `run_${unique()}`,
+          traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+          spanId: '00f067aa0ba902b7',
+          parentSpanId: 'a3ce929d0e0e4736',
+          startTime: 1_760_000_000_123,
+        };
+        const headers = formatRunTrace(run);
+        expect(parseRunTrace(headers)).toEqual(run);
+        await q.enqueue({ id: 'traced', payload: run.runId, headers });
+        const first = await q.claim({ waitMs: 1000 });
+        expect(first!.headers).toEqual(headers);
+        await first!.nak({ delayMs: 0, error: 'again' });
+        const contextManager = new AsyncLocalStorageContextManager().enable();
+        context.setGlobalContextManager(contextManager);
+        const seen: { headers: Record<string, string>; deliveries: number }[] = [];
+        const worker = new Worker({
+          queue: q,
+          claimWaitMs: 100,
+          retryDelayMs: () => 0,
+          handler: async (task) => {
+            await sleep(1);
+            // what the handler enqueues next carries the same run trace
+            seen.push({ headers: runTraceHeaders(String(task.payload)), deliveries: task.deliveries });
+            throw new Error('fails on purpose');
+          },
+        }).start();
+        try {
+          await eventually(async () => (await q.deadLetters()).length === 1);
+        } finally {
+          await worker.stop(1000);
+          context.disable();
+        }
+        expect(seen).toEqual([{ headers, deliveries: 2 }]);
+        expect((await q.deadLetters())[0]!.headers).toEqual(headers);
       });
 
       it('gives each task to exactly one of many concurrent claimers', async () => {

@@ -10,4 +10,11 @@ export {
 } from './setup-tracing.js';
 export { markStepFailed, traceStep } from './step-span.js';
 export { SwarmTracer } from './swarm-tracer.js';
-export { parseRunTrace, type RunTrace, runTraceHeaders, withTaskTrace } from './trace-context.js';
+export {
+  formatRunTrace,
+  parseRunTrace,
+  type RunTrace,
+  runTraceHeaders,
+  runTraceOf,
+  withTaskTrace,
+} from './trace-context.js';

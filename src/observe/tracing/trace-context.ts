@@ -68,7 +68,11 @@ export function runParentContext(run: RunTrace): Context {
  */
 export function runTraceHeaders(runId: string): Record<string, string> {
   const run = runTraceOf(runId);
-  if (!run) return {};
+  return run ? formatRunTrace(run) : {};
+}
+
+/** The `traceparent` and `tracestate` headers of a run's trace (the inverse of parseRunTrace). */
+export function formatRunTrace(run: RunTrace): Record<string, string> {
   const parent = run.parentSpanId ? `.p${run.parentSpanId}` : '';
   return {
     traceparent: `00-${run.traceId}-${run.spanId}-01`,
