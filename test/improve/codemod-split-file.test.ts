@@ -92,19 +92,17 @@ describe('split-file codemod', () => {
     expect((error as SkillNotApplicableError).reason).toMatch(/runs code at load time before declarations/);
   });
 
-  it('refuses when one group of declarations alone exceeds the threshold', async () => {
-    const chain = Array.from(
-      { length: 30 },
-      (_, i) =>
-        `export function g${i}(n: number): number {\n${'  n += 1;\n'.repeat(20)}  return ${i === 29 ? 'n' : `g${i + 1}(n)`};\n}\n`,
+  it('refuses when one declaration alone exceeds the threshold', async () => {
+    const big = `export function huge(n: number): number {\n${'  n += 1;\n'.repeat(560)}  return n;\n}\n`;
+    const small = Array.from(
+      { length: 10 },
+      (_, i) => `export function s${i}(): number {\n  return huge(${i});\n}\n`,
     );
-    // g29 calls g0: every function is in one cycle.
-    chain[29] = chain[29]!.replace('return n;', 'return n > 1000 ? n : g0(n);');
-    const dir = project({ 'src/cycle.ts': chain.join('\n') });
-    const error = await splitFile(dir, 'src/cycle.ts', await analyseRepo(dir, { cacheDir: false })).catch(
+    const dir = project({ 'src/huge.ts': [big, ...small].join('\n') });
+    const error = await splitFile(dir, 'src/huge.ts', await analyseRepo(dir, { cacheDir: false })).catch(
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(SkillNotApplicableError);
-    expect((error as SkillNotApplicableError).reason).toMatch(/use one another is longer than/);
+    expect((error as SkillNotApplicableError).reason).toMatch(/its declaration huge alone has 56\d lines/);
   });
 });

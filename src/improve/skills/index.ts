@@ -7,3 +7,5 @@ export {
   type SkillModel,
   type SkillOutcome,
 } from './skill.js';
+export { type SkillChoice, skillFor } from './skill-for.js';
+export { splitFileSkill } from './split-file-skill.js';

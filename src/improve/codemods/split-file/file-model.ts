@@ -22,6 +22,8 @@ export interface Declaration {
   lines: number;
   /** Other declarations used, by id, with the local names used. */
   uses: Map<number, Set<string>>;
+  /** Those used while the module loads (initialisers, `extends`, decorators, static fields), not only in bodies or types. */
+  loadUses: Set<number>;
   /** Import bindings used, by import index, with their local names. */
   importUses: Map<number, Set<string>>;
 }
@@ -134,7 +136,7 @@ export function readFileModel(source: SourceFile, path: string): FileModel {
   for (const d of declarations) {
     for (const statement of d.statements) {
       checkLocationFree(statement, refuse);
-      collectUses(statement, resolve, d.uses, d.importUses, d.id);
+      collectUses(statement, resolve, d.uses, d.importUses, d);
     }
   }
   keepWritersTogether(source, declarations, ownerOf);
@@ -155,6 +157,7 @@ function newDeclaration(id: number): Declaration {
     text: '',
     lines: 0,
     uses: new Map(),
+    loadUses: new Set(),
     importUses: new Map(),
   };
 }
@@ -259,7 +262,7 @@ function collectUses(
   resolve: (symbol: TsSymbol | undefined) => Resolved,
   uses: Map<number, Set<string>>,
   importUses: Map<number, Set<string>>,
-  self?: number,
+  self?: Declaration,
 ): void {
   const checker = statement.getProject().getTypeChecker();
   for (const id of statement.getDescendantsOfKind(SyntaxKind.Identifier)) {
@@ -271,12 +274,41 @@ function collectUses(
     if (!target) continue;
     const name = id.getText();
     if ('declaration' in target) {
-      if (target.declaration === self) continue;
+      if (target.declaration === self?.id) continue;
       uses.set(target.declaration, (uses.get(target.declaration) ?? new Set()).add(name));
+      if (self && atLoadTime(id, statement)) self.loadUses.add(target.declaration);
     } else {
       importUses.set(target.importIndex, (importUses.get(target.importIndex) ?? new Set()).add(name));
     }
   }
+}
+
+/**
+ * Whether a reference is evaluated while the module loads: not inside a
+ * function, method or accessor body, an instance field, or a type. A class's
+ * `extends` clause and decorators are evaluated with the class.
+ */
+function atLoadTime(id: Node, statement: Statement): boolean {
+  for (let at: Node | undefined = id.getParent(); at && at !== statement.getParent(); at = at.getParent()) {
+    if (Node.isExpressionWithTypeArguments(at)) {
+      const clause = at.getParent();
+      if (
+        Node.isHeritageClause(clause) &&
+        clause.getToken() === SyntaxKind.ExtendsKeyword &&
+        Node.isClassLikeDeclarationBase(clause.getParent())
+      )
+        continue;
+      return false;
+    }
+    if (Node.isDecorator(at)) {
+      at = at.getParent();
+      continue;
+    }
+    if (Node.isTypeNode(at) || Node.isFunctionLikeDeclaration(at)) return false;
+    if (Node.isInterfaceDeclaration(at) || Node.isTypeAliasDeclaration(at)) return false;
+    if (Node.isPropertyDeclaration(at) && !at.isStatic()) return false;
+  }
+  return true;
 }
 
 /**
@@ -302,6 +334,8 @@ function keepWritersTogether(
           const other = declarations[owner]!;
           other.uses.set(d.id, other.uses.get(d.id) ?? new Set());
           d.uses.set(owner, (d.uses.get(owner) ?? new Set()).add(target.getText()));
+          other.loadUses.add(d.id);
+          d.loadUses.add(owner);
         }
       }
     }

@@ -2,35 +2,81 @@
 export interface PartNode {
   id: number;
   lines: number;
-  /** The nodes it refers to (in its body, type or initialiser). */
+  /** The nodes it refers to anywhere (bodies, types, initialisers). */
   uses: readonly number[];
+  /** The nodes it needs while its module loads: initialisers, `extends`, decorators, static fields. */
+  loadUses: readonly number[];
 }
+
+export type PartitionResult = { modules: number[][] } | { tooLarge: number[] };
 
 /**
  * Splits a file's declarations into modules of at most `budget` lines each
- * whose imports of one another form no cycle, so modules evaluate in a
- * valid order and no initialiser meets an uninitialised binding.
+ * whose load-time imports of one another form no cycle, so modules evaluate
+ * in a valid order and no initialiser meets an uninitialised binding.
  *
- * Cohesion comes from the reference graph: mutually recursive declarations
- * (a strongly connected component) stay together; among the rest, each
- * declaration nothing else uses (a root: usually an exported entry point)
- * takes with it every helper only it reaches, and helpers reached from
- * several roots form a shared layer, partitioned again the same way. Roots
- * only depend on their own helpers and the shared layer, and the shared
- * layer never on a root, so modules import downwards only. Small groups are
- * packed together in source order; a group that alone exceeds the budget is
- * cut along a dependency-first order (later chunks import earlier ones).
+ * Cohesion comes from the reference graph: mutually referring declarations
+ * (a strongly connected component) stay together when they fit; a larger
+ * component is cut where only function bodies and types refer back, which
+ * ES modules and TypeScript resolve lazily. Among the resulting units, each
+ * one nothing else uses (a root: usually an exported entry point) takes
+ * with it every helper only it reaches, and helpers reached from several
+ * roots form a shared layer, partitioned again the same way. Roots only
+ * depend on their own helpers and the shared layer, and the shared layer
+ * never on a root, so modules import downwards. Small groups are packed
+ * together in source order; a group that alone exceeds the budget is cut
+ * along a dependency-first order (later chunks import earlier ones).
  *
- * Returns the modules as lists of node ids in source order, or `undefined`
- * when one strongly connected component alone exceeds the budget.
+ * Returns the modules as lists of node ids in source order, or the ids of a
+ * group that must load together and alone exceeds the budget.
  */
-export function partition(nodes: readonly PartNode[], budget: number): number[][] | undefined {
-  const components = stronglyConnected(nodes);
-  if (components.some((c) => c.lines > budget)) return undefined;
-  const modules = split(components, budget);
-  return modules
-    .map((module) => module.flatMap((c) => c.members).sort((a, b) => a - b))
-    .sort((a, b) => a[0]! - b[0]!);
+export function partition(nodes: readonly PartNode[], budget: number): PartitionResult {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const size = (ids: readonly number[]) => ids.reduce((sum, id) => sum + byId.get(id)!.lines, 0);
+  const whole = stronglyConnected(
+    nodes.map((n) => n.id),
+    (id) => byId.get(id)!.uses,
+  );
+  const componentOf = new Map<number, number>();
+  whole.forEach((ids, i) => {
+    for (const id of ids) componentOf.set(id, i);
+  });
+  const pieces: number[][] = [];
+  for (const ids of whole) {
+    if (size(ids) <= budget) {
+      pieces.push(ids);
+      continue;
+    }
+    const inside = new Set(ids);
+    for (const sub of stronglyConnected(ids, (id) => byId.get(id)!.loadUses.filter((v) => inside.has(v)))) {
+      if (size(sub) > budget) return { tooLarge: sub };
+      pieces.push(sub);
+    }
+  }
+  pieces.sort((a, b) => a[0]! - b[0]!);
+  const unitOf = new Map<number, number>();
+  pieces.forEach((ids, i) => {
+    for (const id of ids) unitOf.set(id, i);
+  });
+  // Inside a cut component only load-time references order the units; the rest may point back.
+  const units: Unit[] = pieces.map((members, index) => {
+    const uses = new Set<number>();
+    for (const m of members) {
+      const node = byId.get(m)!;
+      for (const v of node.uses) {
+        const target = unitOf.get(v);
+        if (target === undefined || target === index) continue;
+        if (componentOf.get(v) !== componentOf.get(m) || node.loadUses.includes(v)) uses.add(target);
+      }
+    }
+    return { index, members, lines: size(members), uses };
+  });
+  const modules = split(units, budget);
+  return {
+    modules: modules
+      .map((module) => module.flatMap((c) => c.members).sort((a, b) => a - b))
+      .sort((a, b) => a[0]! - b[0]!),
+  };
 }
 
 /** A strongly connected component: the unit the partition moves. */
@@ -136,13 +182,13 @@ function first(units: readonly Unit[]): number {
   return Math.min(...units.flatMap((u) => u.members));
 }
 
-/** Tarjan's algorithm; units are numbered in source order of their first member, uses point at units. */
-function stronglyConnected(nodes: readonly PartNode[]): Unit[] {
+/** Tarjan's algorithm: the components of the graph `next` draws over `ids`, each sorted, in source order. */
+function stronglyConnected(ids: readonly number[], next: (id: number) => Iterable<number>): number[][] {
+  const known = new Set(ids);
   const index = new Map<number, number>();
   const low = new Map<number, number>();
   const onStack = new Set<number>();
   const stack: number[] = [];
-  const byId = new Map(nodes.map((n) => [n.id, n]));
   const found: number[][] = [];
   let counter = 0;
   const connect = (id: number) => {
@@ -151,12 +197,12 @@ function stronglyConnected(nodes: readonly PartNode[]): Unit[] {
     counter++;
     stack.push(id);
     onStack.add(id);
-    for (const next of byId.get(id)!.uses) {
-      if (!byId.has(next)) continue;
-      if (!index.has(next)) {
-        connect(next);
-        low.set(id, Math.min(low.get(id)!, low.get(next)!));
-      } else if (onStack.has(next)) low.set(id, Math.min(low.get(id)!, index.get(next)!));
+    for (const to of next(id)) {
+      if (!known.has(to)) continue;
+      if (!index.has(to)) {
+        connect(to);
+        low.set(id, Math.min(low.get(id)!, low.get(to)!));
+      } else if (onStack.has(to)) low.set(id, Math.min(low.get(id)!, index.get(to)!));
     }
     if (low.get(id) === index.get(id)) {
       const members: number[] = [];
@@ -169,20 +215,6 @@ function stronglyConnected(nodes: readonly PartNode[]): Unit[] {
       found.push(members.sort((a, b) => a - b));
     }
   };
-  for (const node of nodes) if (!index.has(node.id)) connect(node.id);
-  found.sort((a, b) => a[0]! - b[0]!);
-  const unitOf = new Map<number, number>();
-  found.forEach((members, i) => {
-    for (const m of members) unitOf.set(m, i);
-  });
-  return found.map((members, i) => {
-    const uses = new Set<number>();
-    for (const m of members) {
-      for (const v of byId.get(m)!.uses) {
-        const target = unitOf.get(v);
-        if (target !== undefined && target !== i) uses.add(target);
-      }
-    }
-    return { index: i, members, lines: members.reduce((sum, m) => sum + byId.get(m)!.lines, 0), uses };
-  });
+  for (const id of ids) if (!index.has(id)) connect(id);
+  return found.sort((a, b) => a[0]! - b[0]!);
 }

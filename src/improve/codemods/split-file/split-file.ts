@@ -58,15 +58,18 @@ export async function splitFile(
   const overhead = Math.min(Math.floor(maxLines / 4), model.imports.length + 10);
   let budget = maxLines - overhead;
   for (let attempt = 0; attempt < RETRIES && budget > 0; attempt++) {
-    const groups = partition(
-      model.declarations.map((d) => ({ id: d.id, lines: d.lines, uses: [...d.uses.keys()] })),
+    const result = partition(
+      model.declarations.map((d) => ({
+        id: d.id,
+        lines: d.lines,
+        uses: [...d.uses.keys()],
+        loadUses: [...d.loadUses],
+      })),
       budget,
     );
-    if (!groups) {
-      refuse(`a group of declarations that use one another is longer than ${budget} lines on its own`);
-    }
-    if (groups!.length < 2) refuse('its declarations do not fall into more than one group');
-    const layout: SplitLayout = { original: path, modules: plan(model, groups!, folder, ext), style };
+    if ('tooLarge' in result) return refuse(tooLargeReason(model, result.tooLarge, budget));
+    if (result.modules.length < 2) refuse('its declarations do not fall into more than one group');
+    const layout: SplitLayout = { original: path, modules: plan(model, result.modules, folder, ext), style };
     const files = renderModules(model, layout);
     const facade = renderFacade(model, layout);
     const worst = Math.max(lineCount(facade), ...[...files.values()].map(lineCount));
@@ -77,6 +80,19 @@ export async function splitFile(
     budget -= worst - maxLines + MARGIN;
   }
   return refuse(`no grouping of its declarations brings every module under ${maxLines} lines`);
+}
+
+function tooLargeReason(model: FileModel, ids: number[], budget: number): string {
+  const declarations = ids.map((id) => model.declarations[id]!);
+  const lines = declarations.reduce((sum, d) => sum + d.lines, 0);
+  if (declarations.length === 1) {
+    return `its declaration ${declarations[0]!.names[0]} alone has ${lines} lines, more than the ${budget} a module can hold here`;
+  }
+  const names = declarations.flatMap((d) => d.names);
+  return (
+    `${names.length} declarations that need one another while the module loads (${names.slice(0, 4).join(', ')}` +
+    `${names.length > 4 ? ', …' : ''}) have ${lines} lines together, more than the ${budget} a module can hold here`
+  );
 }
 
 /** Module paths named after each group's main declaration: its largest exported one, else its largest. */
