@@ -7,6 +7,7 @@ import { CascadeContext } from '../core/context.js';
 import { EventBus } from '../core/events.js';
 import { AmbiguousRunIdError, RunNotFoundError, StoreReadOnlyError, StoreVersionError } from './errors.js';
 import { SCHEMA_VERSION } from './migrations.js';
+import { SecretRedactor } from './redact.js';
 import { RunStore } from './run-store.js';
 
 const tempFile = () => join(mkdtempSync(join(tmpdir(), 'swarm-store-')), 'swarm.db');
@@ -107,5 +108,29 @@ describe('RunStore', () => {
     db.prepare(`UPDATE schema_versions SET version = ? WHERE component = 'runs'`).run(SCHEMA_VERSION + 1);
     db.close();
     expect(() => new RunStore(file)).toThrow(StoreVersionError);
+  });
+
+  it('stores event payloads with secrets redacted, including values its redactor was told about', () => {
+    const store = new RunStore(tempFile(), { redactor: new SecretRedactor(['configured-header-value']) });
+    const bus = new EventBus();
+    store.attach(bus);
+    const ctx = CascadeContext.createRun({ agent: 'ops', task: 'deploy', events: bus });
+    ctx.emit('run.started', {
+      task: 'use sk-abcdef0123456789 and configured-header-value',
+      tenantId: 'default',
+      budget: {},
+    });
+    ctx.emit('tool.call', {
+      tool: 'deploy',
+      callId: 'c1',
+      args: '{"Authorization":"Bearer abcdefghijklmnop"}',
+      ok: true,
+      result: 'ok',
+      latencyMs: 1,
+    });
+    const stored = JSON.stringify([store.events(ctx.runId), store.getRun(ctx.runId).run]);
+    expect(stored).not.toMatch(/sk-abcdef|configured-header-value|abcdefghijklmnop/);
+    expect(stored).toContain('use [REDACTED] and [REDACTED]');
+    store.close();
   });
 });
