@@ -5,12 +5,6 @@ import type { AuditEntry } from './audit-record.js';
 
 const TEXT_LIMIT = 2_000;
 
-/** Event types the improve pipeline emits when it keeps or rolls back an edit and when it merges. */
-const IMPROVE_DECISIONS: Record<string, string> = {
-  'improve.candidate': 'edit',
-  'improve.merge': 'merge',
-};
-
 export interface AuditRecorderOptions {
   /** Whether a tool changes something outside the run (its `sideEffects` flag); read-only calls are not decisions. */
   hasSideEffects: (tool: string) => boolean;
@@ -87,11 +81,23 @@ export class AuditRecorder {
             ...(event.data.error ? { error: clipText(event.data.error, TEXT_LIMIT) } : {}),
           },
         };
-      default: {
-        const kind = IMPROVE_DECISIONS[event.type as string];
-        if (!kind) return undefined;
-        return { kind, data: { event: event.type, ...(event.data as Record<string, unknown>) } };
-      }
+      default:
+        return improveDecision(event.type as string, event.data as unknown as Record<string, unknown>);
     }
   }
+}
+
+/**
+ * The improve pipeline's decisions, read by event name: an edit kept or
+ * rolled back (`edit.kept`, `edit.rolled_back`; a skipped candidate changed
+ * nothing) and each merge of a cycle's approved branches.
+ */
+function improveDecision(
+  type: string,
+  data: Record<string, unknown>,
+): { kind: string; data: Record<string, unknown> } | undefined {
+  if (type === 'improve.candidate' && (data.outcome === 'kept' || data.outcome === 'rolled_back'))
+    return { kind: `edit.${data.outcome}`, data };
+  if (type === 'improve.merge') return { kind: 'merge', data };
+  return undefined;
 }

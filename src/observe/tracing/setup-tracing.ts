@@ -73,16 +73,12 @@ export function otlpTarget(env: NodeJS.ProcessEnv = process.env): OtlpTarget | u
 
 function parseHeaders(variable: string, value: string | undefined): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const pair of (value ?? '').split(',')) {
+  for (const [i, pair] of (value ?? '').split(',').entries()) {
     if (pair.trim() === '') continue;
     const eq = pair.indexOf('=');
-    // the value may be a key: name only the variable and the header, never the value
+    // the text may be a key: the message names the variable and the entry's position, never its text
     if (eq <= 0)
-      throw new TracingConfigError(
-        variable,
-        '…',
-        `has an entry without "=" (${pair.slice(0, Math.max(eq, 0))})`,
-      );
+      throw new TracingConfigError(variable, '…', `has an entry that is not name=value (entry ${i + 1})`);
     headers[decodeURIComponent(pair.slice(0, eq).trim())] = decodeURIComponent(pair.slice(eq + 1).trim());
   }
   return headers;
