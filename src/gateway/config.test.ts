@@ -86,6 +86,18 @@ describe('gateway config', () => {
       'defaultModel: x\ngateway:\n  backends:\n    - name: b\n      url: http://127.0.0.1:1/v1\n      models: [m]\n',
     );
     expect(loadGatewayConfig({ cwd: dir, file: 'swarm.config.yaml' }).config.backends[0]?.name).toBe('b');
+    // Key state goes where the swarm config's engine is, else to .swarm/swarm.db under the working directory.
+    expect(loadGatewayConfig({ cwd: dir }).config.state.engine).toBe(
+      `sqlite:${join(dir, '.swarm/swarm.db')}`,
+    );
+    writeFileSync(
+      join(dir, 'nested.yaml'),
+      'engine: nats://127.0.0.1:4222\ngateway:\n  backends:\n    - name: b\n      url: http://127.0.0.1:1/v1\n      models: [m]\n',
+    );
+    expect(loadGatewayConfig({ cwd: dir, file: 'nested.yaml' }).config.state.engine).toBe(
+      'nats://127.0.0.1:4222',
+    );
+    expect(parseGatewayConfig({ backends: [backend] }).state).toEqual({ bucket: 'gateway' });
     writeFileSync(join(dir, 'bad.yaml'), 'backends:\n  - name: a\n    url: nowhere\n    models: [m]\n');
     expect(() => loadGatewayConfig({ cwd: dir, file: 'bad.yaml' })).toThrow(
       /bad\.yaml:3:\d+ backends\.0\.url/,

@@ -6,6 +6,7 @@ import { ConfigError, type FileProblem } from '../core/errors.js';
 import { parseStructured } from '../core/structured-file.js';
 
 export const GATEWAY_FILE = 'gateway.yaml';
+const DEFAULT_ENGINE = 'sqlite:.swarm/swarm.db';
 
 export const POLICIES = [
   'round-robin',
@@ -193,6 +194,21 @@ export const gatewayConfigSchema = z
       })
       .prefault({}),
     keys: z.array(keySchema).default([]),
+    /** Where keys' spend and per-minute windows are kept, so a restart does not forget them. */
+    state: z
+      .strictObject({
+        /**
+         * An engine backend URL: `sqlite:<path>` or `nats://host:4222` (gateways sharing a NATS
+         * bucket share their keys' limits). Read from a file, it defaults to the swarm config's
+         * `engine`, else `sqlite:.swarm/swarm.db`; given in code without it, state stays in memory.
+         */
+        engine: z.string().min(1).optional(),
+        bucket: z
+          .string()
+          .regex(/^[a-zA-Z0-9_-]{1,64}$/, 'use letters, digits, "_" or "-" (at most 64)')
+          .default('gateway'),
+      })
+      .prefault({}),
   })
   .superRefine((config, ctx) => {
     const names = new Set<string>();
@@ -320,6 +336,12 @@ export function loadGatewayConfig(options: { cwd: string; file?: string | undefi
   const schema = nested.ok ? z.looseObject({ gateway: gatewayConfigSchema }) : gatewayConfigSchema;
   const parsed = parseStructured(text, schema);
   if (!parsed.ok) throw new ConfigError(file, parsed.problems satisfies FileProblem[]);
-  const value = parsed.value as GatewayConfig | { gateway: GatewayConfig };
-  return { config: 'gateway' in value ? value.gateway : value, file };
+  const value = parsed.value as GatewayConfig | { gateway: GatewayConfig; engine?: unknown };
+  const config = 'gateway' in value ? value.gateway : value;
+  const engine = 'gateway' in value && typeof value.engine === 'string' ? value.engine : DEFAULT_ENGINE;
+  config.state.engine ??= engine;
+  // A relative SQLite path means the directory the command runs in, as it does for the swarm config.
+  if (config.state.engine.startsWith('sqlite:') && config.state.engine !== 'sqlite::memory:')
+    config.state.engine = `sqlite:${resolve(options.cwd, config.state.engine.slice('sqlite:'.length))}`;
+  return { config, file };
 }

@@ -183,3 +183,33 @@ export class GatewayTimeoutError extends GatewayRequestError {
     });
   }
 }
+
+/** The store that holds keys' budgets and rate windows could not be read or written. */
+export class KeyStateUnavailableError extends GatewayRequestError {
+  readonly status = 503;
+  readonly type = 'server_error';
+  constructor(keyId: string, cause: unknown) {
+    super(
+      'key_state_unavailable',
+      `The limits of key "${keyId}" cannot be checked: ${errorMessage(cause)}.`,
+      {
+        hint: "Retry shortly; if it persists, check the engine backend named in the gateway config's state.engine.",
+        retryAfterSeconds: 5,
+        cause,
+      },
+    );
+  }
+}
+
+/** A key's stored limits are not in a form this version can read; trusting them could overspend. */
+export class KeyStateCorruptError extends SwarmError {
+  constructor(keyId: string, bucket: string, detail: string) {
+    super(
+      'key_state_corrupt',
+      `the stored limits of key "${keyId}" in bucket "${bucket}" cannot be read: ${detail}`,
+      {
+        hint: `Delete the entry keys/${keyId} from that bucket to start the key's period afresh, or restore it from a backup.`,
+      },
+    );
+  }
+}

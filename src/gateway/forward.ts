@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { errorMessage } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { type AttemptResult, ClientGone, RequestDeadline, tryBackend } from './attempt.js';
 import type { Backend, TokenUsage } from './backend.js';
@@ -83,11 +84,11 @@ export async function forward(
         : (inbound.maxTokens ?? (injectMaxTokens ? config.limits.defaultMaxTokens : 0));
     if (account) {
       const worst = worstCase(inbound.bytes, maxTokens, fleet.worstPrice(inbound.model));
-      ticket = account.admit(worst.tokens, worst.usd, arrival);
+      ticket = await account.admit(worst.tokens, worst.usd, arrival);
     }
     const bodies = new UpstreamBodies(inbound, raw, injectMaxTokens ? maxTokens : undefined);
     const served = await serve(core, inbound, bodies, req, res, cancel, event);
-    settleUsage(core, served, inbound, event, account, ticket);
+    await settleUsage(core, served, inbound, event, account, ticket);
   } catch (error) {
     const failure = asRequestError(error, event.model ?? '', config.timeouts.requestMs);
     if (failure) {
@@ -116,7 +117,7 @@ export async function forward(
   } finally {
     clearTimeout(deadline);
     res.off('close', onClose);
-    if (ticket && !ticket.settled) account?.settle(ticket, 0, 0, Date.now());
+    if (ticket && !ticket.settled) await account?.settle(ticket, 0, 0, Date.now()).catch(() => {});
     event.durationMs = Date.now() - arrival;
     core.metrics.request(event);
     core.events.emit(event);
@@ -226,7 +227,7 @@ function exhausted(
 }
 
 /** Books the request's real (or, for a broken stream, estimated) usage and cost, and fills the event. */
-function settleUsage(
+async function settleUsage(
   core: GatewayCore,
   served: { result: Answered; backend: Backend; decision: Decision<Backend> },
   inbound: InboundRequest,
@@ -256,7 +257,13 @@ function settleUsage(
   event.costUsd = backend.cost(usage);
   const reference = core.fleet.router(inbound.model).cloudReference();
   event.savedUsd = reference ? reference.cost(usage) - event.costUsd : 0;
-  if (ticket) account?.settle(ticket, usage.promptTokens + usage.completionTokens, event.costUsd, Date.now());
+  // The answer is out; a store that fails now leaves the hold to lapse, and the event says so.
+  if (!ticket || !account) return;
+  await account
+    .settle(ticket, usage.promptTokens + usage.completionTokens, event.costUsd, Date.now())
+    .catch((error: unknown) => {
+      event.error = { code: 'settle_failed', message: errorMessage(error) };
+    });
 }
 
 /**

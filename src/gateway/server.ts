@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { errorMessage } from '../core/errors.js';
+import type { KvStore } from '../engine/backend.js';
 import { type GatewayConfig, parseGatewayConfig } from './config.js';
 import { GatewayListenError, GatewayRemoteHostError, GatewayRequestError } from './errors.js';
 import { Fleet } from './fleet.js';
@@ -9,7 +10,7 @@ import { GatewayEvents } from './gateway-events.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { type BackendStatus, healthReport } from './health-report.js';
 import { sendError, sendJson } from './http-io.js';
-import { type AccountSnapshot, KeyRing } from './keys/index.js';
+import { type AccountSnapshot, KeyRing, KeyStateStore } from './keys/index.js';
 import { Monitor } from './monitor.js';
 
 export interface GatewayOptions {
@@ -22,6 +23,11 @@ export interface GatewayOptions {
   port?: number;
   /** Source of randomness for weighted-random and power-of-two; seed it for reproducible tests. */
   random?: () => number;
+  /**
+   * Where keys' spend and rate windows live, when the caller already has the engine's store open;
+   * otherwise the gateway opens `state.engine` itself (in memory when that is not set either).
+   */
+  kv?: KvStore;
 }
 
 export interface GatewayServer {
@@ -72,13 +78,23 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayServ
   const port = options.port ?? config.listen.port;
   if (!config.listen.allowRemote && !isLoopback(host)) throw new GatewayRemoteHostError(host);
   const fleet = new Fleet(config, options.env ?? process.env, options.random);
+  let state: { store: KeyStateStore; close: () => Promise<void> } | undefined;
   try {
     await fleet.prepare();
+    if (KeyRing.needsStore(config.keys)) state = await openKeyState(config, options.kv);
   } catch (error) {
     fleet.close();
     throw error;
   }
-  const keys = new KeyRing(config.keys);
+  // A hold must outlive every request it covers, which the request timeout bounds.
+  const keys = new KeyRing(config.keys, state?.store, config.timeouts.requestMs + 60_000);
+  try {
+    await keys.load();
+  } catch (error) {
+    fleet.close();
+    await state?.close();
+    throw error;
+  }
   const core: GatewayCore = {
     config,
     fleet,
@@ -111,6 +127,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayServ
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error) => {
       fleet.close();
+      void state?.close();
       reject(new GatewayListenError(host, port, error));
     });
     server.listen(port, host, () => resolve());
@@ -133,7 +150,10 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayServ
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         monitor.stop();
-        server.close(() => resolve());
+        server.close(() => {
+          // Settlements of requests cut off by the close have run by now.
+          void (state?.close() ?? Promise.resolve()).finally(resolve);
+        });
         for (const socket of sockets) socket.destroy();
         fleet.close();
       });
@@ -197,6 +217,22 @@ function listModels(core: GatewayCore, req: IncomingMessage, res: ServerResponse
   } catch (error) {
     if (!(error instanceof GatewayRequestError)) throw error;
     sendError(res, error);
+  }
+}
+
+/** The engine store for key state: the caller's, or one opened (and later closed) here. */
+async function openKeyState(
+  config: GatewayConfig,
+  kv: KvStore | undefined,
+): Promise<{ store: KeyStateStore; close: () => Promise<void> }> {
+  if (kv) return { store: new KeyStateStore(kv), close: async () => {} };
+  const { openBackend } = await import('../engine/open-backend.js');
+  const backend = await openBackend(config.state.engine ?? 'sqlite::memory:', { name: 'swarm-gateway' });
+  try {
+    return { store: new KeyStateStore(await backend.kv(config.state.bucket)), close: () => backend.close() };
+  } catch (error) {
+    await backend.close();
+    throw error;
   }
 }
 

@@ -2,6 +2,7 @@ import type { KeyConfig } from '../config.js';
 import { AuthenticationError, ModelNotAllowedError } from '../errors.js';
 import { parseStoredHash, presentedKey, secretMatches, splitApiKey } from './api-keys.js';
 import { KeyAccount } from './key-account.js';
+import type { KeyStateStore } from './key-state-store.js';
 
 interface Entry {
   account: KeyAccount;
@@ -16,10 +17,28 @@ interface Entry {
 export class KeyRing {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(keys: readonly KeyConfig[]) {
+  constructor(
+    keys: readonly KeyConfig[],
+    private readonly store?: KeyStateStore,
+    holdMs = 0,
+  ) {
     for (const key of keys) {
-      this.entries.set(key.id, { account: new KeyAccount(key), stored: parseStoredHash(key.hash) });
+      this.entries.set(key.id, {
+        account: new KeyAccount(key, store, holdMs),
+        stored: parseStoredHash(key.hash),
+      });
     }
+  }
+
+  /** Whether any key has a limit, and so needs a state store. */
+  static needsStore(keys: readonly KeyConfig[]): boolean {
+    return keys.some((k) => k.rpm !== undefined || k.tpm !== undefined || k.budget !== undefined);
+  }
+
+  /** Reads the limited keys' stored spend and windows (after a restart, say). */
+  async load(): Promise<void> {
+    const limited = this.accounts().filter((a) => a.limited);
+    await this.store?.load(limited.map((a) => a.config.id));
   }
 
   get open(): boolean {

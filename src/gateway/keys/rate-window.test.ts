@@ -35,4 +35,14 @@ describe('RateWindow', () => {
     expect(w.take(20, t0).ok).toBe(true);
     expect(w.used(t0)).toBe(30);
   });
+
+  it('corrects the minute a take was counted in, even after the window rolled', () => {
+    const w = new RateWindow(100);
+    const t0 = 40 * MINUTE + 59_000;
+    expect(w.take(90, t0).ok).toBe(true);
+    // Settled two seconds later, in the next minute: the 90 now sit in the previous minute's count.
+    w.adjust(-85, t0 + 2_000, t0);
+    expect(w.used(t0 + 2_000)).toBeLessThan(6);
+    expect(w.take(90, t0 + 2_000).ok).toBe(true);
+  });
 });
