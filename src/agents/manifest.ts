@@ -31,6 +31,22 @@ export const manifestSchema = z
     temperature: z.number().min(0).max(2).optional(),
     maxTokens: z.number().int().positive().optional().describe('Most output tokens per model call.'),
     tools: z.array(z.string().min(1)).default([]).describe('Tools the agent may call, by name.'),
+    toolSearch: z
+      .array(
+        z.union([
+          z.string().min(1),
+          z
+            .object({
+              matching: z.string().min(1).describe('The need, in words.'),
+              k: z.number().int().min(1).max(20).default(3).describe('How many tools to add (default 3).'),
+            })
+            .strict(),
+        ]),
+      )
+      .default([])
+      .describe(
+        'Tools found by need, in words ("read files", "query a database"): each adds the tools (3 unless k says otherwise) whose descriptions fit best, from the MCP servers and the built-ins.',
+      ),
     delegates: z
       .array(nameSchema)
       .default([])

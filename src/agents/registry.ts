@@ -123,6 +123,36 @@ export class AgentRegistry {
   list(): LoadedManifest[] {
     return this.names().map((n) => this.agents.get(n)!);
   }
+
+  /** Every `toolSearch` entry of every manifest, normalised. */
+  toolSearches(): { agent: string; matching: string; k: number }[] {
+    return this.list().flatMap(({ manifest }) =>
+      manifest.toolSearch.map((s) =>
+        typeof s === 'string' ? { agent: manifest.name, matching: s, k: 3 } : { agent: manifest.name, ...s },
+      ),
+    );
+  }
+
+  /** The same agents, each also given the tools its searches found (`find` answers from the tool index). */
+  withToolSearchResults(find: (matching: string, k: number) => readonly string[]): AgentRegistry {
+    const found = new Map<string, Set<string>>();
+    for (const s of this.toolSearches()) {
+      const names = found.get(s.agent) ?? new Set<string>();
+      for (const name of find(s.matching, s.k)) names.add(name);
+      found.set(s.agent, names);
+    }
+    const agents = new Map<string, LoadedManifest>();
+    for (const [name, entry] of this.agents) {
+      const extra = [...(found.get(name) ?? [])].filter((t) => !entry.manifest.tools.includes(t));
+      agents.set(
+        name,
+        extra.length
+          ? { ...entry, manifest: { ...entry.manifest, tools: [...entry.manifest.tools, ...extra] } }
+          : entry,
+      );
+    }
+    return new AgentRegistry(agents);
+  }
 }
 
 export function manifestFiles(dir: string): string[] {

@@ -95,14 +95,12 @@ export class McpToolbox {
         description: t.description,
         inputSchema: jsonSchemaOf(t),
       })),
-      ...this.pool
-        .tools()
-        .map((t) => ({
-          name: t.name,
-          server: t.server,
-          description: t.description,
-          inputSchema: t.inputJsonSchema,
-        })),
+      ...this.pool.tools().map((t) => ({
+        name: t.name,
+        server: t.server,
+        description: t.description,
+        inputSchema: t.inputJsonSchema,
+      })),
     ];
     await this.index?.update(tools);
   }

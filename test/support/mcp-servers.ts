@@ -17,9 +17,13 @@ export function referenceServer(
 
 /** A `mcp.servers` entry that runs a TypeScript script from test/support (through tsx). */
 export function supportServer(script: string, args: string[] = []) {
-  // tsx by absolute URL: the server runs in a temporary directory, where `tsx` would not resolve.
-  const tsx = pathToFileURL(`${root}node_modules/tsx/dist/esm/index.mjs`).href;
-  return { command: process.execPath, args: ['--import', tsx, `${root}test/support/${script}`, ...args] };
+  return {
+    command: process.execPath,
+    args: ['--import', TSX_IMPORT, `${root}test/support/${script}`, ...args],
+  };
 }
 
 export const REPO_ROOT = root;
+
+/** tsx's loader by absolute URL: servers run in temporary directories, where `--import tsx` would not resolve. */
+export const TSX_IMPORT = pathToFileURL(`${root}node_modules/tsx/dist/esm/index.mjs`).href;

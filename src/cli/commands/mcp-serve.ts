@@ -28,9 +28,9 @@ export interface SwarmService {
  * stdio transport.
  */
 export async function startSwarmService(
-  opts: EngineCommandOptions & { workers?: number },
+  opts: EngineCommandOptions & { workers?: number; cwd?: string },
 ): Promise<SwarmService> {
-  const config = loadConfig({ cwd: process.cwd(), file: opts.config });
+  const config = loadConfig({ cwd: opts.cwd ?? process.cwd(), file: opts.config });
   const backend = await openBackend(opts.engine ?? config.engine, {
     cwd: config.root,
     name: `${hostname()}-${process.pid}`,
