@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { SwarmConfig } from '../../src/core/config.js';
 import type { Backend } from '../../src/engine/index.js';
 import { openBackend } from '../../src/engine/index.js';
+import { type GatewayServer, startGateway } from '../../src/gateway/index.js';
 import { type StartServerOptions, type SwarmServer, startServer } from '../../src/server/index.js';
 import { runtimeStepRunner, WorkflowEngine } from '../../src/workflows/index.js';
 import { type Harness, type HarnessOptions, startHarness, writeTree } from './harness.js';
@@ -13,6 +14,8 @@ export interface ServerHarnessOptions extends HarnessOptions {
   workers?: number;
   /** Providers added to the runtime's config (their key variables are secrets the server must redact). */
   providers?: SwarmConfig['providers'];
+  /** A gateway config (given the simulator's base URL) to run in the same process. */
+  gateway?: (simBaseURL: string) => unknown;
   /** Sent as `Authorization: Bearer` by api(). */
   bearer?: string;
 }
@@ -22,6 +25,7 @@ export interface ServerHarness {
   server: SwarmServer;
   backend: Backend;
   engine: WorkflowEngine;
+  gateway: GatewayServer | undefined;
   url: string;
   /** fetch relative to the server, JSON in and out. */
   api(
@@ -48,7 +52,10 @@ export async function startServerHarness(options: ServerHarnessOptions): Promise
   const workflowsDir = join(h.dir, 'workflows');
   writeTree(workflowsDir, options.workflowFiles ?? {});
   let server: SwarmServer;
+  let gateway: GatewayServer | undefined;
   try {
+    if (options.gateway) gateway = await startGateway({ config: options.gateway(h.sim.baseURL), port: 0 });
+    const inProcess = gateway;
     server = await startServer({
       runtime: h.runtime,
       agentsDir: h.runtime.config.agents,
@@ -56,9 +63,11 @@ export async function startServerHarness(options: ServerHarnessOptions): Promise
       webDir: false,
       pollMs: 100,
       ...options.server,
+      ...(inProcess ? { gateway: { backends: () => inProcess.backends() } } : {}),
       workflows: { engine, backend, dir: workflowsDir, workers: options.workers ?? 2 },
     });
   } catch (error) {
+    await gateway?.close();
     await backend.close();
     await h.close();
     throw error;
@@ -90,8 +99,10 @@ export async function startServerHarness(options: ServerHarnessOptions): Promise
       }
       return { status: res.status, body, text };
     },
+    gateway,
     async close() {
       await server.close();
+      await gateway?.close();
       await backend.close();
       await h.close();
     },
