@@ -130,8 +130,11 @@ function one(el: XmlElement, ns: string, local: string): string | undefined {
   return child ? clean(textOf(child)) : undefined;
 }
 
+const RUN_OF_SPACE = /\s{2,}|[\t\n\r]/;
+
 function clean(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  // most fields of the 2026 layout are already one line: skip the replace there (it is the parser's hot spot)
+  return (RUN_OF_SPACE.test(text) ? text.replace(/\s+/g, ' ') : text).trim();
 }
 
 function dropUndefined<T extends object>(value: T): T {

@@ -21,10 +21,10 @@ export type XmlNode = XmlElement | string;
 
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const PREDEFINED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-const NAME_END = /[\s/>]/g;
-const ATTRIBUTE = /\s*([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/y;
 
 type Scope = Record<string, string>;
+/** Shared by every element without attributes (most of a feed's), so they cost no allocation. */
+const NO_ATTRIBUTES: XmlAttribute[] = Object.freeze([]) as unknown as XmlAttribute[];
 
 /**
  * A small, strict XML parser for feeds: elements, attributes, text, CDATA,
@@ -47,18 +47,20 @@ export function parseXml(text: string, source = 'feed'): XmlElement {
   while (i < text.length) {
     const lt = text.indexOf('<', i);
     const end = lt === -1 ? text.length : lt;
-    if (end > i) {
-      const raw = text.slice(i, end);
+    if (end > i && !blank(text, i, end)) {
       const parent = stack[stack.length - 1];
-      if (parent) {
-        if (raw.trim() !== '') parent.children.push(decodeEntities(raw, i, fail));
-      } else if (raw.trim() !== '') {
-        fail(i, root ? 'text after the root element' : 'text before the root element');
-      }
+      if (parent) parent.children.push(decodeEntities(text.slice(i, end), i, fail));
+      else fail(i, root ? 'text after the root element' : 'text before the root element');
     }
     if (lt === -1) break;
     i = lt;
-    if (text.startsWith('<!--', i)) {
+    const next = text.charCodeAt(i + 1);
+    if (next !== 33 /* ! */ && next !== 63 /* ? */ && next !== 47 /* / */) {
+      i = startTag(text, i, stack, scopes, fail, (el) => {
+        if (root) fail(el.offset, 'a second root element');
+        root = el;
+      });
+    } else if (text.startsWith('<!--', i)) {
       const close = text.indexOf('-->', i + 4);
       if (close === -1) fail(i, 'comment is never closed (missing "-->")');
       i = close + 3;
@@ -79,7 +81,7 @@ export function parseXml(text: string, source = 'feed'): XmlElement {
       if (text.slice(i, close).includes('['))
         fail(i, 'DOCTYPE internal subsets (entity declarations) are refused');
       i = close + 1;
-    } else if (text.charCodeAt(i + 1) === 47 /* / */) {
+    } else if (next === 47) {
       const close = text.indexOf('>', i);
       if (close === -1) fail(i, 'end tag is never closed');
       const name = text.slice(i + 2, close).trim();
@@ -91,10 +93,7 @@ export function parseXml(text: string, source = 'feed'): XmlElement {
       scopes.pop();
       i = close + 1;
     } else {
-      i = startTag(text, i, stack, scopes, fail, (el) => {
-        if (root) fail(el.offset, 'a second root element');
-        root = el;
-      });
+      fail(i, 'markup that is neither a comment, CDATA, a DOCTYPE nor a processing instruction');
     }
   }
   const unclosed = stack[stack.length - 1];
@@ -111,46 +110,69 @@ function startTag(
   fail: (offset: number, detail: string) => never,
   onRoot: (el: XmlElement) => void,
 ): number {
-  NAME_END.lastIndex = at + 1;
-  const nameEnd = NAME_END.exec(text)?.index ?? -1;
-  if (nameEnd <= at + 1) fail(at, 'a "<" that starts no tag (write it as &lt; in text)');
-  const name = text.slice(at + 1, nameEnd);
-  const raw: { name: string; value: string }[] = [];
-  let i = nameEnd;
+  let i = at + 1;
+  while (i < text.length && !isNameEnd(text.charCodeAt(i))) i++;
+  if (i === at + 1) fail(at, 'a "<" that starts no tag (write it as &lt; in text)');
+  const name = text.slice(at + 1, i);
+  let raw: { name: string; value: string }[] | undefined;
+  let declares = false;
   for (;;) {
-    ATTRIBUTE.lastIndex = i;
-    const m = ATTRIBUTE.exec(text);
-    if (!m) break;
-    raw.push({ name: m[1]!, value: decodeEntities(m[2] ?? m[3] ?? '', i, fail) });
-    i = ATTRIBUTE.lastIndex;
+    const before = i;
+    while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+    const c = text.charCodeAt(i);
+    if (c === 62 /* > */ || c === 47 /* / */ || i >= text.length) break;
+    if (i === before) fail(i, `malformed tag <${name}>: expected a space before the attribute`);
+    const nameStart = i;
+    while (i < text.length && !isNameEnd(text.charCodeAt(i)) && text.charCodeAt(i) !== 61 /* = */) i++;
+    const attrName = text.slice(nameStart, i);
+    while (isSpace(text.charCodeAt(i))) i++;
+    if (text.charCodeAt(i) !== 61 || attrName === '')
+      fail(i, `malformed tag <${name}>: expected an attribute, "/>" or ">"`);
+    i++;
+    while (isSpace(text.charCodeAt(i))) i++;
+    const quote = text.charCodeAt(i);
+    if (quote !== 34 && quote !== 39)
+      fail(i, `malformed tag <${name}>: attribute ${attrName} needs a quoted value`);
+    const close = text.indexOf(quote === 34 ? '"' : "'", i + 1);
+    if (close === -1) fail(i, `attribute ${attrName} of <${name}> is never closed`);
+    raw ??= [];
+    raw.push({ name: attrName, value: decodeEntities(text.slice(i + 1, close), i + 1, fail) });
+    if (attrName === 'xmlns' || attrName.startsWith('xmlns:')) declares = true;
+    i = close + 1;
   }
-  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
   const selfClosing = text.charCodeAt(i) === 47;
   if (selfClosing) i++;
   if (text.charCodeAt(i) !== 62 /* > */)
     fail(i, `malformed tag <${name}>: expected an attribute, "/>" or ">"`);
 
   let scope = scopes[scopes.length - 1]!;
-  for (const a of raw) {
-    if (a.name === 'xmlns' || a.name.startsWith('xmlns:')) {
-      if (scope === scopes[scopes.length - 1]) scope = Object.create(scope) as Scope;
-      scope[a.name === 'xmlns' ? '' : a.name.slice(6)] = a.value;
+  if (declares) {
+    scope = Object.create(scope) as Scope;
+    for (const a of raw!) {
+      if (a.name === 'xmlns') scope[''] = a.value;
+      else if (a.name.startsWith('xmlns:')) scope[a.name.slice(6)] = a.value;
     }
   }
-  const resolve = (qname: string, isAttribute: boolean): { ns: string; local: string } => {
-    const colon = qname.indexOf(':');
-    if (colon === -1) return { ns: isAttribute ? '' : (scope[''] ?? ''), local: qname };
-    const prefix = qname.slice(0, colon);
-    const ns = scope[prefix];
-    if (ns === undefined) fail(at, `namespace prefix "${prefix}" of <${name}> is not declared`);
-    return { ns: ns as string, local: qname.slice(colon + 1) };
-  };
-  const attrs: XmlAttribute[] = [];
-  for (const a of raw) {
-    if (a.name === 'xmlns' || a.name.startsWith('xmlns:')) continue;
-    attrs.push({ ...resolve(a.name, true), value: a.value });
+  const attrs: XmlAttribute[] = raw ? [] : NO_ATTRIBUTES;
+  if (raw) {
+    for (const a of raw) {
+      if (a.name === 'xmlns' || a.name.startsWith('xmlns:')) continue;
+      const colon = a.name.indexOf(':');
+      attrs.push({
+        ns: colon === -1 ? '' : namespaceOf(scope, a.name.slice(0, colon), name, at, fail),
+        local: colon === -1 ? a.name : a.name.slice(colon + 1),
+        value: a.value,
+      });
+    }
   }
-  const el: XmlElement = { ...resolve(name, false), attrs, children: [], offset: at };
+  const colon = name.indexOf(':');
+  const el: XmlElement = {
+    ns: colon === -1 ? (scope[''] ?? '') : namespaceOf(scope, name.slice(0, colon), name, at, fail),
+    local: colon === -1 ? name : name.slice(colon + 1),
+    attrs,
+    children: [],
+    offset: at,
+  };
   const parent = stack[stack.length - 1];
   if (parent) parent.children.push(el);
   else onRoot(el);
@@ -161,10 +183,32 @@ function startTag(
   return i + 1;
 }
 
+function namespaceOf(
+  scope: Scope,
+  prefix: string,
+  name: string,
+  at: number,
+  fail: (offset: number, detail: string) => never,
+): string {
+  const ns = scope[prefix];
+  if (ns === undefined) fail(at, `namespace prefix "${prefix}" of <${name}> is not declared`);
+  return ns as string;
+}
+
+/** Whitespace, `/` or `>`: where a tag or attribute name ends. */
+function isNameEnd(c: number): boolean {
+  return c === 32 || c === 10 || c === 9 || c === 13 || c === 47 || c === 62;
+}
+
 function qualifiedName(el: XmlElement, text: string): string {
-  NAME_END.lastIndex = el.offset + 1;
-  const end = NAME_END.exec(text)?.index ?? el.offset + 1;
+  let end = el.offset + 1;
+  while (end < text.length && !isNameEnd(text.charCodeAt(end))) end++;
   return text.slice(el.offset + 1, end);
+}
+
+function blank(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!isSpace(text.charCodeAt(i))) return false;
+  return true;
 }
 
 function isSpace(c: number): boolean {

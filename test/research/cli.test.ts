@@ -3,6 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { startSim } from '../../src/sim/index.js';
 import { fixturePath } from '../support/fixtures.js';
 import { type ArxivServer, startArxivServer } from './arxiv-server.js';
 import { writeProbeProject } from './probe-project.js';
@@ -95,6 +97,45 @@ describe('swarm research (CLI)', () => {
     expect(result.stderr).toContain('category cs.AI: 5 of 20 read');
     expect(result.stdout).toContain('5 entries read, 5 distinct papers, 0 already noted, 2 kept');
     expect(result.stderr).toContain('summaries: extractive: no model is configured');
+  });
+
+  it('summarises with the packaged summariser agent when the config names a model', async () => {
+    const answer = {
+      problem: 'P.',
+      method: 'M.',
+      result: 'R.',
+      impact: 'src/fuzzing would guide mutations.',
+    };
+    const sim = await startSim({
+      scenario: {
+        rules: [
+          { match: { system: 'You summarise research papers' }, reply: { content: JSON.stringify(answer) } },
+        ],
+      },
+    });
+    try {
+      writeFileSync(
+        join(dir, 'swarm.config.yaml'),
+        stringify({
+          providers: { sim: { type: 'openai-compatible', baseURL: sim.baseURL } },
+          research: { model: 'sim:sim-model' },
+        }),
+      );
+      const result = await swarm([
+        'research',
+        '--file',
+        fixturePath('arxiv', '2026-id-list-1-entry.xml'),
+        '--json',
+      ]);
+      expect(result.code).toBe(0);
+      const report = JSON.parse(result.stdout);
+      expect(report.kept).toMatchObject([{ id: '1605.08386', summary: 'model' }]);
+      const note = readFileSync(join(dir, report.kept[0].note), 'utf8');
+      expect(note).toContain('## Summary (written by research-summariser (sim:sim-model))');
+      expect(note).toContain('- **What it would change here.** src/fuzzing would guide mutations.');
+    } finally {
+      await sim.close();
+    }
   });
 
   it('prints a clear error without a stack trace for bad input', async () => {
