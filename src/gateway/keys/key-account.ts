@@ -150,6 +150,7 @@ export class KeyAccount {
       tokens,
       reservedUsd: budget ? worstUsd : 0,
       period: state.period,
+      admittedAt: now,
       settled: false,
     };
   }
