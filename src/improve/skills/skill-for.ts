@@ -1,4 +1,5 @@
 import type { Candidate } from '../plan/index.js';
+import { llmEditSkill } from './llm-edit-skill.js';
 import type { Skill, SkillKind } from './skill.js';
 import { splitFileSkill } from './split-file-skill.js';
 
@@ -14,9 +15,14 @@ export interface SkillChoice {
 
 /**
  * The skill that carries out a candidate: the deterministic codemod that
- * handles it (split-file on TypeScript and JavaScript), else none.
+ * handles it (split-file on TypeScript and JavaScript) if one does, else the
+ * model-driven edit when a model is configured, else none.
  */
 export function skillFor(candidate: Candidate, choice: SkillChoice): Skill | undefined {
   const allowed = (skill: Skill) => !choice.only || choice.only.includes(skill.name);
-  return CODEMODS.find((skill) => allowed(skill) && skill.handles(candidate));
+  const codemod = CODEMODS.find((skill) => allowed(skill) && skill.handles(candidate));
+  if (codemod) return codemod;
+  return choice.modelAvailable && allowed(llmEditSkill) && llmEditSkill.handles(candidate)
+    ? llmEditSkill
+    : undefined;
 }
