@@ -28,12 +28,30 @@ function inbox<T>() {
       if (waiter) waiter(item);
       else items.push(item);
     },
+    get waiting(): number {
+      return items.length;
+    },
     next(): Promise<T> {
       const item = items.shift();
       if (item !== undefined) return Promise.resolve(item);
       return new Promise((resolve) => waiters.push(resolve));
     },
   };
+}
+
+function startWatch() {
+  const reports = inbox<ResearchReport>();
+  const errors = inbox<unknown>();
+  const controller = new AbortController();
+  const watching = watchImprovements({
+    projectDir: dir,
+    fetch: { apiBase: server.apiBase, intervalMs: 0 },
+    debounceMs: 50,
+    signal: controller.signal,
+    onReport: (r) => reports.push(r),
+    onError: (e) => errors.push(e),
+  });
+  return { reports, errors, controller, watching };
 }
 
 describe('swarm research watch', () => {
@@ -43,17 +61,7 @@ describe('swarm research watch', () => {
       improvements,
       '# Improvements\n\nRead https://arxiv.org/abs/1605.08386v1 and https://github.com/x/y\n',
     );
-    const reports = inbox<ResearchReport>();
-    const errors = inbox<unknown>();
-    const controller = new AbortController();
-    const watching = watchImprovements({
-      projectDir: dir,
-      fetch: { apiBase: server.apiBase, intervalMs: 0 },
-      debounceMs: 50,
-      signal: controller.signal,
-      onReport: (r) => reports.push(r),
-      onError: (e) => errors.push(e),
-    });
+    const { reports, errors, controller, watching } = startWatch();
     try {
       const first = await reports.next();
       expect(first.links).toEqual({
@@ -89,6 +97,7 @@ describe('swarm research watch', () => {
       expect(text.match(/research arXiv:1605\.08386v1/g)).toHaveLength(1);
       expect(text.match(/research arXiv:cond-mat\/0603029v1/g)).toHaveLength(1);
       expect(text.match(/research arXiv:1111\.2011v2/g)).toHaveLength(1);
+      expect(errors.waiting).toBe(0);
     } finally {
       controller.abort();
       await watching;
@@ -98,17 +107,7 @@ describe('swarm research watch', () => {
   it('reports a malformed improvements.md and keeps watching until it is fixed', async () => {
     const improvements = join(dir, 'improvements.md');
     writeFileSync(improvements, '# x\n```\nhttps://arxiv.org/abs/1605.08386v1\n');
-    const reports = inbox<ResearchReport>();
-    const errors = inbox<unknown>();
-    const controller = new AbortController();
-    const watching = watchImprovements({
-      projectDir: dir,
-      fetch: { apiBase: server.apiBase, intervalMs: 0 },
-      debounceMs: 50,
-      signal: controller.signal,
-      onReport: (r) => reports.push(r),
-      onError: (e) => errors.push(e),
-    });
+    const { reports, errors, controller, watching } = startWatch();
     try {
       expect(await errors.next()).toMatchObject({ code: 'improvements_format', line: 2 });
       expect(server.requests).toHaveLength(0);
