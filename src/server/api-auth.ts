@@ -39,7 +39,9 @@ export class ApiAuth {
     if (!this.stored) return;
     const key = presentedKey(authorization, undefined);
     if (!key)
-      throw new UnauthorizedError('this server requires an API key: send "Authorization: Bearer <key>"');
+      throw new UnauthorizedError(
+        'this server requires an API key: send it as a bearer token in the Authorization header',
+      );
     const parts = splitApiKey(key);
     if (!parts || !secretMatches(parts.secret, this.stored)) {
       throw new UnauthorizedError('the API key is not valid for this server');

@@ -2,11 +2,11 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { errorMessage, isSwarmError } from '../core/errors.js';
+import type { SecretRedactor } from '../observe/index.js';
 import type { ApiAuth } from './api-auth.js';
 import { type ApiRoute, mount, route } from './api-route.js';
 import { ApiError, RouteNotFoundError, statusOf } from './errors.js';
 import { openApiDocument } from './openapi.js';
-import type { Redactor } from './redactor.js';
 import { infoRoutes } from './routes/info-routes.js';
 import { runRoutes } from './routes/run-routes.js';
 import { workflowRoutes } from './routes/workflow-routes.js';
@@ -17,11 +17,11 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface AppOptions {
   auth: ApiAuth;
-  redactor: Redactor;
+  redactor: SecretRedactor;
   version: string;
   web: StaticFiles | undefined;
-  /** Prometheus text of the process's metrics, when the observe layer provides it. */
-  metrics: (() => string | Promise<string>) | undefined;
+  /** The Prometheus text of the process's metrics (runs, steps, tokens, cost, queue depth, errors). */
+  metrics: { render(): Promise<string>; contentType: string };
 }
 
 const serverInfo = z.object({
@@ -44,7 +44,7 @@ export function createApp(
   const { auth, redactor } = options;
   const app = new Hono();
   const send = (c: Context, status: number, value: unknown) =>
-    c.body(redactor.redact(JSON.stringify(value)), status as 200, {
+    c.body(JSON.stringify(redactor.value(value)), status as 200, {
       'content-type': 'application/json; charset=utf-8',
       'cache-control': 'no-store',
     });
@@ -100,11 +100,9 @@ export function createApp(
   const document = openApiDocument(routes, { version: options.version, authRequired: auth.required });
   app.get('/openapi.json', (c) => send(c, 200, document));
   const { metrics } = options;
-  if (metrics) {
-    app.get('/metrics', async (c) =>
-      c.body(await metrics(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }),
-    );
-  }
+  app.get('/metrics', async (c) =>
+    c.body(await metrics.render(), 200, { 'content-type': metrics.contentType }),
+  );
   app.all('/api/*', (c) => fail(c, new RouteNotFoundError(c.req.method, c.req.path)));
   const { web } = options;
   if (web) app.get('*', (c) => web.respond(c.req.path));

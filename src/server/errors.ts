@@ -31,7 +31,7 @@ export class InvalidRequestError extends ApiError {
 export class UnauthorizedError extends ApiError {
   constructor(reason: string) {
     super(401, 'unauthorized', reason, {
-      hint: 'Send the server key as "Authorization: Bearer <key>" (make one with `swarm serve --new-key <id>`).',
+      hint: 'Send the server key as a bearer token in the Authorization header (make one with `swarm serve --new-key <id>`).',
     });
   }
 }

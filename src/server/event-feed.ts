@@ -1,4 +1,4 @@
-import type { Redactor } from './redactor.js';
+import type { SecretRedactor } from '../observe/index.js';
 import type { ApiEvent, StoreReader } from './store-reader.js';
 
 const BATCH = 1000;
@@ -31,7 +31,7 @@ export class EventFeed {
     private readonly reader: StoreReader,
     /** Writes the in-process store's pending events, so they have seq numbers. */
     private readonly flush: () => void,
-    private readonly redactor: Redactor,
+    private readonly redactor: SecretRedactor,
     pollMs = 250,
   ) {
     this.cursor = reader.maxSeq();
@@ -122,7 +122,7 @@ export class EventFeed {
   }
 
   private frame(event: ApiEvent): string {
-    return `id: ${event.seq}\ndata: ${this.redactor.redact(JSON.stringify(event))}\n\n`;
+    return `id: ${event.seq}\ndata: ${JSON.stringify(this.redactor.value(event))}\n\n`;
   }
 
   close(): void {

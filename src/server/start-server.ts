@@ -7,12 +7,12 @@ import { createAdaptorServer } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { Runtime } from '../agents/index.js';
 import type { Backend } from '../engine/index.js';
+import { configRedactor, PROMETHEUS_CONTENT_TYPE, SecretRedactor, SwarmMetrics } from '../observe/index.js';
 import type { WorkflowEngine } from '../workflows/index.js';
 import { ApiAuth } from './api-auth.js';
 import { createApp } from './app.js';
 import { ServerListenError } from './errors.js';
 import { EventFeed } from './event-feed.js';
-import { Redactor, secretsOf } from './redactor.js';
 import { RunManager } from './run-manager.js';
 import { keyHashFrom, parseServerConfig, type ServerConfig } from './server-config.js';
 import type { InProcessGateway, ServerDeps } from './server-deps.js';
@@ -35,7 +35,6 @@ export interface StartServerOptions {
   gateway?: InProcessGateway & { secrets?: readonly string[] };
   /** The built dashboard; false serves the API only. Default: this package's web/dist. */
   webDir?: string | false;
-  metrics?: () => string | Promise<string>;
   /** How often runs in other processes are looked for in the store. */
   pollMs?: number;
 }
@@ -70,8 +69,8 @@ export async function startServer(options: StartServerOptions): Promise<SwarmSer
   const web = options.webDir === false ? undefined : new StaticFiles(options.webDir ?? defaultWebDir());
   const { runtime } = options;
   const node = `${hostname()}-${process.pid}`;
-  const redactor = new Redactor([
-    ...secretsOf(runtime.config.providers, env, ['SWARM_SERVER_KEY']),
+  const redactor = new SecretRedactor([
+    ...configRedactor(runtime.config, env).secrets,
     ...(options.gateway?.secrets ?? []),
   ]);
   runtime.store.flush();
@@ -101,12 +100,17 @@ export async function startServer(options: StartServerOptions): Promise<SwarmSer
     agentsDir: options.agentsDir,
     node,
   };
+  const metrics = new SwarmMetrics({
+    ...(workflows ? { queues: () => [workflows.engine.queue] } : {}),
+    runCounts: () => runtime.store.countRunsByStatus(),
+  });
+  const detachMetrics = metrics.attach(runtime.events);
   const { app } = createApp(deps, {
     auth,
     redactor,
     version: packageVersion(),
     web,
-    metrics: options.metrics,
+    metrics: { render: () => metrics.render(), contentType: PROMETHEUS_CONTENT_TYPE },
   });
   const server = createAdaptorServer({ fetch: app.fetch, hostname: host }) as Server;
   const sockets = new Set<Socket>();
@@ -120,6 +124,7 @@ export async function startServer(options: StartServerOptions): Promise<SwarmSer
       server.listen(port, host, () => resolve());
     });
   } catch (error) {
+    detachMetrics();
     unsubscribe();
     feed.close();
     reader.close();
@@ -146,6 +151,7 @@ export async function startServer(options: StartServerOptions): Promise<SwarmSer
         await stopped;
         await runs.close();
         await workflows?.stop();
+        detachMetrics();
         unsubscribe();
         reader.close();
       })();

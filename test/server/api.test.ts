@@ -253,6 +253,16 @@ describe('agents, costs, fleet, OpenAPI', () => {
     expect(gw.body.error.code).toBe('gateway_not_running');
   });
 
+  it('serves Prometheus metrics of the runs it saw, and the engine queue depth', async () => {
+    const res = await fetch(`${s.url}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0.0.4/);
+    const text = await res.text();
+    expect(text).toMatch(/^swarm_runs_finished_total\{outcome="succeeded"\} [1-9]/m);
+    expect(text).toMatch(/^swarm_tokens_total\{.*\} [1-9]/m);
+    expect(text).toMatch(/^swarm_queue_tasks\{queue="workflow-steps",state="ready"\} \d+/m);
+  });
+
   it('publishes an OpenAPI 3.1 document generated from the request schemas', async () => {
     const { body } = await s.api('/openapi.json');
     expect(body.openapi).toBe('3.1.0');

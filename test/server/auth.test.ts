@@ -52,7 +52,7 @@ describe('API key', () => {
       expect(res.status, path).toBe(401);
       const body = (await res.json()) as { error: { code: string; message: string } };
       expect(body.error.code).toBe('unauthorized');
-      expect(body.error.message).toMatch(/requires an API key/);
+      expect(body.error.message).toMatch(/requires an API key: send it as a bearer token/);
     }
     const wrong = await fetch(`${s.url}/api/runs`, {
       headers: { authorization: `Bearer ${newApiKey('ops').key}` },
@@ -141,7 +141,7 @@ describe('secrets', () => {
       expect(text).not.toContain(SECRET);
       expect(text).not.toContain(key.key);
     }
-    expect(responses[0]).toContain('[redacted]');
-    expect(responses[1]).toContain('[redacted]');
+    expect(responses[0]).toContain('[REDACTED]');
+    expect(responses[1]).toContain('[REDACTED]');
   });
 });

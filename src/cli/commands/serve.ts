@@ -57,7 +57,6 @@ export async function serve(opts: ServeCommandOptions): Promise<number> {
       },
       ...(gateway ? { gateway } : {}),
       ...(opts.ui === false ? { webDir: false as const } : {}),
-      ...(await metricsRenderer()),
     });
     const auth = running.deps.config.apiKeyHash || process.env.SWARM_SERVER_KEY_HASH ? 'required' : 'off';
     if (opts.json) {
@@ -99,9 +98,4 @@ async function startInProcessGateway(file: string | boolean) {
     .map((b) => (b.apiKeyEnv ? process.env[b.apiKeyEnv] : undefined))
     .filter((v): v is string => v !== undefined && v !== '');
   return { url: running.url, backends: () => running.backends(), secrets, close: () => running.close() };
-}
-
-/** The observe layer's Prometheus text, when this build has it. */
-async function metricsRenderer(): Promise<{ metrics?: () => string | Promise<string> }> {
-  return {};
 }
