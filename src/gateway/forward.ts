@@ -52,7 +52,7 @@ export async function forward(
   const { config, fleet, keys } = core;
   const arrival = Date.now();
   const id = newId('req');
-  const event = newEvent(id, arrival, endpoint);
+  const event = newEvent(id, arrival, endpoint, runIdOf(req));
   const cancel = new Cancellation();
   const onClose = () => {
     if (!res.writableFinished) cancel.abort(new ClientGone());
@@ -361,11 +361,24 @@ function asRequestError(error: unknown, model: string, timeoutMs: number): Gatew
   return undefined;
 }
 
-function newEvent(id: string, ts: number, endpoint: Endpoint): GatewayRequestEvent {
+const RUN_ID = /^[\w-]{1,64}$/;
+
+function runIdOf(req: IncomingMessage): string | undefined {
+  const value = headerValue(req, 'x-swarm-run-id');
+  return value !== undefined && RUN_ID.test(value) ? value : undefined;
+}
+
+function newEvent(
+  id: string,
+  ts: number,
+  endpoint: Endpoint,
+  runId: string | undefined,
+): GatewayRequestEvent {
   return {
     type: 'gateway.request',
     id,
     ts,
+    runId,
     endpoint,
     model: undefined,
     stream: false,

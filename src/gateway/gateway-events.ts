@@ -1,3 +1,4 @@
+import type { SwarmEvent } from '../core/events.js';
 import type { TokenUsage } from './backend.js';
 import type { Endpoint } from './inbound-request.js';
 
@@ -30,6 +31,8 @@ export interface GatewayRequestEvent {
   id: string;
   /** Milliseconds since the epoch, at arrival. */
   ts: number;
+  /** The run the request belongs to, when the client said (`x-swarm-run-id`), as Swarm's agents do. */
+  runId: string | undefined;
   endpoint: Endpoint | 'unknown';
   model: string | undefined;
   stream: boolean;
@@ -53,6 +56,15 @@ export interface GatewayRequestEvent {
   ttftMs: number | undefined;
   durationMs: number;
   error: { code: string; message: string } | undefined;
+}
+
+/** The run id requests outside any run are filed under in the run store. */
+export const GATEWAY_RUN_ID = 'gateway';
+
+/** The event as the rest of Swarm carries it (event bus, run store, SSE). */
+export function toSwarmEvent(event: GatewayRequestEvent): SwarmEvent<'gateway.request'> {
+  const { type, ts, runId, ...data } = event;
+  return { type, runId: runId ?? GATEWAY_RUN_ID, nodeId: event.id, agent: 'gateway', depth: 0, ts, data };
 }
 
 export type GatewayEventListener = (event: GatewayRequestEvent) => void;

@@ -28,6 +28,7 @@ export type {
   GatewayRequestEvent,
   RequestOutcome,
 } from './gateway-events.js';
+export { GATEWAY_RUN_ID, toSwarmEvent } from './gateway-events.js';
 export type { BackendStatus, HealthReport } from './health-report.js';
 export { type AccountSnapshot, type NewKey, newApiKey } from './keys/index.js';
 export { type LoadReading, readLoadSignals } from './load-signals.js';

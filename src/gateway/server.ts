@@ -1,12 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { errorMessage } from '../core/errors.js';
+import type { EventBus } from '../core/events.js';
 import type { KvStore } from '../engine/backend.js';
 import { type GatewayConfig, parseGatewayConfig } from './config.js';
 import { GatewayListenError, GatewayRemoteHostError, GatewayRequestError } from './errors.js';
 import { Fleet } from './fleet.js';
 import { forward, type GatewayCore } from './forward.js';
-import { GatewayEvents } from './gateway-events.js';
+import { GatewayEvents, toSwarmEvent } from './gateway-events.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { type BackendStatus, healthReport } from './health-report.js';
 import { sendError, sendJson } from './http-io.js';
@@ -28,6 +29,8 @@ export interface GatewayOptions {
    * otherwise the gateway opens `state.engine` itself (in memory when that is not set either).
    */
   kv?: KvStore;
+  /** Swarm's event bus: each request's `gateway.request` event goes there too (and so to the run store). */
+  bus?: EventBus;
 }
 
 export interface GatewayServer {
@@ -102,6 +105,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayServ
     metrics: new GatewayMetrics(fleet, keys),
     events: new GatewayEvents(),
   };
+  const { bus } = options;
+  if (bus) core.events.subscribe((event) => bus.emit(toSwarmEvent(event)));
   const monitor = new Monitor(fleet, config, (backend, change) => {
     if (change === 'up') fleet.recovered(backend);
   });

@@ -1,7 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
+import { EventBus } from '../../src/core/events.js';
 import type { GatewayConfigInput, GatewayRequestEvent, GatewayServer } from '../../src/gateway/index.js';
-import { startGateway } from '../../src/gateway/index.js';
+import { GATEWAY_RUN_ID, startGateway } from '../../src/gateway/index.js';
+import { RunStore } from '../../src/observe/index.js';
 import { type ScenarioInput, type SimServer, startSim } from '../../src/sim/index.js';
 import { parsePrometheus, postJson, sampleValue } from '../support/wire-kit.js';
 
@@ -209,5 +214,43 @@ describe('gateway routing', () => {
     expect(peak.value).toBeLessThanOrEqual(2);
     expect(events.filter((e) => e.waitedMs > 0).length).toBeGreaterThanOrEqual(3);
     expect(events.every((e) => e.status === 200)).toBe(true);
+  });
+
+  it('puts each request on the event bus as gateway.request, with the decision and its reasons, for the run store', async () => {
+    const backends = await sims(2);
+    const dir = mkdtempSync(join(tmpdir(), 'swarm-gw-events-'));
+    const bus = new EventBus();
+    const store = new RunStore(join(dir, 'runs.db'));
+    store.attach(bus);
+    const gw = await startGateway({
+      bus,
+      config: {
+        listen: { port: 0 },
+        health: { probeIntervalMs: 60_000 },
+        backends: backends.map((s, i) => ({ name: `gpu-${i + 1}`, url: s.baseURL, models: [MODEL] })),
+        routing: { default: { policy: 'round-robin' } },
+      },
+    });
+    open.unshift(gw);
+    try {
+      await postJson(`${gw.baseURL}/chat/completions`, ask('mine'), {
+        headers: { 'x-swarm-run-id': 'run_abc123' },
+      });
+      await postJson(`${gw.baseURL}/chat/completions`, ask('anyone'));
+      store.flush();
+      const [mine] = store.events('run_abc123');
+      const [other] = store.events(GATEWAY_RUN_ID);
+      expect(mine).toMatchObject({
+        type: 'gateway.request',
+        data: { backend: 'gpu-1', policy: 'round-robin', reason: 'round-robin', outcome: 'ok' },
+      });
+      expect(other).toMatchObject({ type: 'gateway.request', data: { backend: 'gpu-2', status: 200 } });
+      expect((other?.data as { attempts: unknown[] }).attempts).toEqual([
+        expect.objectContaining({ backend: 'gpu-2', outcome: 'ok' }),
+      ]);
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
