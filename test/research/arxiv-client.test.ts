@@ -7,6 +7,7 @@ import {
   type FetchProgress,
   idsSource,
   type Paper,
+  sourceFromUrl,
 } from '../../src/research/index.js';
 import { type ArxivServer, startArxivServer } from './arxiv-server.js';
 
@@ -101,6 +102,15 @@ describe('ArxivClient against a loopback server serving the saved feeds', () => 
   it('reads an unknown id as the empty result', async () => {
     const client = new ArxivClient({ apiBase: server.apiBase, intervalMs: 0 });
     expect(await collect(client, idsSource(['2401.00001']), 10)).toEqual([]);
+  });
+
+  it('fetches a feed URL that is not an API query once, without paging parameters', async () => {
+    const url = server.apiBase.replace('/api/query', '/saved/legacy-2016-search-10-entries.xml');
+    const source = sourceFromUrl(url);
+    expect(source.kind).toBe('feed');
+    const client = new ArxivClient({ apiBase: server.apiBase, intervalMs: 0 });
+    expect(await collect(client, source, 5)).toHaveLength(10);
+    expect(server.requests.map((r) => r.url.search)).toEqual(['']);
   });
 
   it('defaults to arXiv itself and its 3-second interval', () => {

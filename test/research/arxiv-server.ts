@@ -75,6 +75,7 @@ export async function startArxivServer(): Promise<ArxivServer> {
       res.writeHead(status, { 'content-type': 'application/atom+xml; charset=utf-8' });
       res.end(body);
     };
+    if (url.pathname.startsWith('/saved/')) return send(200, feed(url.pathname.slice('/saved/'.length)));
     if (url.pathname !== '/api/query') return send(404, 'not found');
     const ids = url.searchParams.get('id_list');
     if (ids) {

@@ -71,6 +71,17 @@ describe('arXiv Atom feeds as saved from the API', () => {
     expect(list.papers[0]).toMatchObject({ id: '1111.2011', version: 2, updated: '2012-04-02T12:38:54Z' });
   });
 
+  it('reads author affiliations where arXiv gives them', () => {
+    const withAffiliation = feed('2026-id-list-1-entry.xml').replace(
+      '<name>Caprice Stanley</name>',
+      '<name>Caprice Stanley</name>\n      <arxiv:affiliation>NC State University</arxiv:affiliation>',
+    );
+    expect(parseArxivFeed(withAffiliation, 'aff').papers[0]!.authors).toEqual([
+      { name: 'Caprice Stanley', affiliations: ['NC State University'] },
+      { name: 'Tobias Windisch', affiliations: [] },
+    ]);
+  });
+
   it('reads the empty result as zero papers', () => {
     expect(parseArxivFeed(feed('2026-empty-result.xml'), 'empty')).toEqual({
       totalResults: 0,
