@@ -8,4 +8,4 @@ export { createSwarmMcpServer, SWARM_MCP_TOOLS, type SwarmServices } from './swa
 export { adaptTool, type McpTool, NAME_SEPARATOR, swarmToolName, toolValue } from './tool-adapter.js';
 export { type IndexedTool, ToolIndex, type ToolMatch, toolDocument } from './tool-index.js';
 export type { McpToolInfo } from './tool-listing.js';
-export { McpToolbox, type ToolboxOptions } from './toolbox.js';
+export { indexEntry, McpToolbox, type ToolboxOptions } from './toolbox.js';

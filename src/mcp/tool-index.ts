@@ -23,9 +23,16 @@ export interface ToolMatch {
 const PREFIX = 'tools/';
 
 /**
+ * BM25 by default: on bench/mcp-tool-index.ts's 50 labelled needs over 1,000
+ * tools it finds as many right tools in the top 3 as hybrid search with the
+ * hashed (lexical) embedder, more at rank 1, in a ninth of the time.
+ */
+const DEFAULT_MODE: SearchMode = 'bm25';
+
+/**
  * Tool descriptions in a memory store, one document per tool (its name in
  * words, description, and each parameter's name and description), searched
- * with memory's hybrid BM25 + hashed-vector fusion. Updating re-indexes only
+ * with memory's BM25, hashed vectors, or both fused. Updating re-indexes only
  * tools whose text changed and forgets tools that are gone.
  */
 export class ToolIndex {
@@ -77,7 +84,7 @@ export class ToolIndex {
   }
 
   /** The `k` tools that best fit a need, best first. */
-  async search(need: string, k = 5, mode: SearchMode = 'hybrid'): Promise<ToolMatch[]> {
+  async search(need: string, k = 5, mode: SearchMode = DEFAULT_MODE): Promise<ToolMatch[]> {
     if (this.known.size === 0 || need.trim() === '') return [];
     const result = await this.store.search({ query: need, k: Math.min(1000, k * 3), mode, dedupe: 'off' });
     const matches: ToolMatch[] = [];

@@ -95,15 +95,20 @@ export class McpToolbox {
         description: t.description,
         inputSchema: jsonSchemaOf(t),
       })),
-      ...this.pool.tools().map((t) => ({
-        name: t.name,
-        server: t.server,
-        description: t.description,
-        inputSchema: t.inputJsonSchema,
-      })),
+      ...this.pool.tools().map(indexEntry),
     ];
     await this.index?.update(tools);
   }
+}
+
+/** What the index keeps of an MCP tool: the schema as the server listed it. */
+export function indexEntry(tool: McpTool): IndexedTool {
+  return {
+    name: tool.name,
+    server: tool.server,
+    description: tool.description,
+    inputSchema: tool.inputJsonSchema,
+  };
 }
 
 function jsonSchemaOf(tool: Tool): Record<string, unknown> {

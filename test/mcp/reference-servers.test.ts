@@ -110,7 +110,7 @@ describe('the pool against the reference MCP servers (stdio)', () => {
   it('the tool index finds the right tools across servers and built-ins', async () => {
     const top = async (need: string) => (await toolbox.search(need, 3)).map((m) => m.name);
     expect(await top('add two numbers together')).toContain('everything__get-sum');
-    expect((await top('list the files and directories in a folder'))[0]).toMatch(/^fs__list_directory/);
+    expect(await top('list the files and directories in a folder')).toContain('fs__list_directory');
     expect(await top('create entities in the knowledge graph')).toContain('memory__create_entities');
     expect(await top('search text in workspace files with a regular expression')).toContain('search_text');
     expect(await toolbox.search('', 3)).toEqual([]);
