@@ -7,7 +7,7 @@ import {
   runBaseline,
 } from '../analyse/index.js';
 import { integrate } from '../merge/integrate.js';
-import { type Plan, planImprovements } from '../plan/index.js';
+import { type Candidate, type Plan, planImprovements } from '../plan/index.js';
 import { figuresOf } from '../records/figures.js';
 import { modelReviewer } from '../review/index.js';
 import { reviewChange } from '../review/review-branch.js';
@@ -60,6 +60,10 @@ export class Cycle {
   commands: BaselineCommands = {};
   readonly results = new Map<string, CandidateResult>();
   readonly notes: string[] = [];
+  /** Candidates no available skill handles, with why. */
+  waiting: Array<{ candidate: Candidate; reason: string }> = [];
+  /** Candidates beyond `--max`, for a later run. */
+  later: Candidate[] = [];
   report?: CycleReport;
   private dir?: string;
 
@@ -90,14 +94,41 @@ export class Cycle {
     return this.analysis;
   }
 
+  /**
+   * The plan: every candidate, best first; those no available skill can
+   * carry out (most need a model when none is configured) wait on the
+   * roadmap instead of taking the places `--max` allows.
+   */
   async makePlan(): Promise<Plan> {
     const { options } = this.run;
-    this.plan = await planImprovements(this.analysis!, {
-      ...(options.max === undefined ? {} : { max: options.max }),
+    const all = await planImprovements(this.analysis!, {
       ...(options.skills ? { skills: options.skills } : {}),
       ...(options.maxFileLines === undefined ? {} : { maxFileLines: options.maxFileLines }),
     });
-    this.notes.push(...this.plan.notes);
+    const modelAvailable = options.model !== undefined;
+    const doable = all.candidates.filter((c) => options.pickSkill(c, modelAvailable, []) !== undefined);
+    this.waiting = all.candidates
+      .filter((c) => !doable.includes(c))
+      .map((candidate) => ({
+        candidate,
+        reason:
+          candidate.needsModel && !modelAvailable
+            ? 'needs a language model (--model)'
+            : 'no skill handles it',
+      }));
+    const max = options.max ?? doable.length;
+    this.later = doable.slice(max);
+    const notes = [...all.notes];
+    if (this.waiting.length > 0) {
+      notes.push(
+        `${this.waiting.length} more candidate(s) wait on the roadmap: ${modelAvailable ? 'no skill handles them' : 'they need a language model (pass --model)'}`,
+      );
+    }
+    if (this.later.length > 0)
+      notes.push(`${this.later.length} more candidate(s) are left for a later run by --max`);
+    // The analysis ran in the run's worktree; the plan is about the user's repository.
+    this.plan = { ...all, root: this.run.repo.root, candidates: doable.slice(0, max), notes };
+    this.notes.push(...notes);
     this.run.progress({ kind: 'planned', candidates: this.plan.candidates });
     return this.plan;
   }
@@ -143,14 +174,9 @@ export class Cycle {
         base: this.base,
         analysis: this.analysis!,
         gates: this.gates!,
-        pickSkill: (c) =>
-          options.pickSkill(c, options.model !== undefined) ??
-          ({
-            skip:
-              c.needsModel && !options.model
-                ? 'needs a language model and none is configured (pass --model)'
-                : 'no skill handles this candidate with the chosen --skills',
-          } as const),
+        pickSkill: (c, exclude = []) =>
+          options.pickSkill(c, options.model !== undefined, exclude) ??
+          ({ skip: 'no skill handles this candidate with the chosen --skills' } as const),
         ...(options.model ? { model: options.model('edit', candidateId) } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       },

@@ -4,7 +4,6 @@ import { dirname, join } from 'node:path';
 import { analyseRepo } from '../analyse/index.js';
 import { fastForward } from '../merge/fast-forward.js';
 import type { IntegrationResult } from '../merge/integrate.js';
-import { planImprovements } from '../plan/index.js';
 import { renderContext } from '../records/context-file.js';
 import { figuresOf } from '../records/figures.js';
 import { renderImprovements } from '../records/improvements.js';
@@ -53,7 +52,7 @@ export async function finishCycle(
     cycle.results.size > 0 ? lastTestMs(cycle.ordered()) : cycle.baseline?.test?.durationMs,
   );
   const date = new Date().toISOString().slice(0, 10);
-  const entries = await roadmapEntries(
+  const entries = roadmapEntries(
     cycle,
     merged,
     droppedAtMerge,
@@ -124,6 +123,7 @@ export async function finishCycle(
     base: cycle.base,
     planned: cycle.plan?.candidates ?? [],
     found: cycle.plan?.found ?? 0,
+    waiting: cycle.waiting.map(({ candidate, reason }) => ({ id: candidate.id, reason })),
     results: cycle.ordered(),
     merge: {
       integrationBranch,
@@ -146,14 +146,14 @@ function lastTestMs(results: readonly CandidateResult[]): number | undefined {
     .at(-1);
 }
 
-async function roadmapEntries(
+function roadmapEntries(
   cycle: Cycle,
   merged: ReadonlySet<string>,
   droppedAtMerge: ReadonlyMap<string, string>,
   landsOnTarget: boolean,
   integrationBranch: string,
   run: string,
-): Promise<RoadmapEntry[]> {
+): RoadmapEntry[] {
   const entries: RoadmapEntry[] = [];
   for (const r of cycle.ordered()) {
     const entry = { id: r.candidateId, skill: r.skill, run };
@@ -178,17 +178,25 @@ async function roadmapEntries(
       entries.push({ ...entry, status: 'dropped', branch: '', reason: r.reason });
     }
   }
-  // What the plan found beyond --max stays planned for a later run.
-  if (cycle.plan && cycle.analysis && cycle.plan.found > cycle.plan.candidates.length) {
-    const tried = new Set(cycle.plan.candidates.map((c) => c.id));
-    const { options } = cycle.run;
-    const all = await planImprovements(cycle.analysis, {
-      ...(options.skills ? { skills: options.skills } : {}),
-      ...(options.maxFileLines === undefined ? {} : { maxFileLines: options.maxFileLines }),
+  for (const { candidate, reason } of cycle.waiting) {
+    entries.push({
+      id: candidate.id,
+      skill: candidate.skill,
+      status: 'planned',
+      branch: '',
+      reason: `waiting: ${reason}; ${candidate.reason}`,
+      run,
     });
-    for (const c of all.candidates.filter((c) => !tried.has(c.id))) {
-      entries.push({ id: c.id, skill: c.skill, status: 'planned', branch: '', reason: c.reason, run });
-    }
+  }
+  for (const candidate of cycle.later) {
+    entries.push({
+      id: candidate.id,
+      skill: candidate.skill,
+      status: 'planned',
+      branch: '',
+      reason: `beyond --max this run; ${candidate.reason}`,
+      run,
+    });
   }
   return entries;
 }

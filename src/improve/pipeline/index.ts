@@ -13,3 +13,4 @@ export type {
 } from './options.js';
 export { DEFAULT_WORKERS, runImprove } from './run-improve.js';
 export { runReportMarkdown } from './run-report.js';
+export { skillPicker } from './skill-picker.js';

@@ -8,7 +8,11 @@ import type { CandidateResult } from './candidate-result.js';
 export type ModelFactory = (purpose: 'edit' | 'review', candidateId: string) => SkillModel;
 
 /** How a candidate finds its skill: the skills folder's choice, given what is available. */
-export type SkillPicker = (candidate: Candidate, modelAvailable: boolean) => Skill | undefined;
+export type SkillPicker = (
+  candidate: Candidate,
+  modelAvailable: boolean,
+  exclude: readonly Skill['name'][],
+) => Skill | undefined;
 
 export interface ImproveOptions {
   /** The repository to improve. */
@@ -61,6 +65,8 @@ export interface CycleReport {
   base: string;
   planned: Candidate[];
   found: number;
+  /** Candidates no available skill handles (most need a model), with why. */
+  waiting: Array<{ id: string; reason: string }>;
   results: CandidateResult[];
   merge?: MergeReport;
   before: RepoFigures;

@@ -48,7 +48,7 @@ export function runReportMarkdown(report: ImproveReport): string {
       '',
       `## Cycle ${cycle.cycle} (from ${cycle.base.slice(0, 12)})`,
       '',
-      `${cycle.planned.length} candidate(s) tried of ${cycle.found} found: ${counts.kept} kept, ${counts.rolled_back} rolled back, ${counts.skipped} skipped.`,
+      `${cycle.planned.length} candidate(s) tried of ${cycle.found} found (${cycle.waiting.length} waiting for a model or a skill): ${counts.kept} kept, ${counts.rolled_back} rolled back, ${counts.skipped} skipped.`,
       '',
       table(
         ['candidate', 'skill', 'outcome', 'reason', 'branch', 'review'],

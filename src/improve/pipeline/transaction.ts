@@ -2,7 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RepoAnalysis } from '../analyse/index.js';
 import type { Candidate } from '../plan/index.js';
-import { type Skill, SkillError, type SkillModel, SkillNotApplicableError } from '../skills/index.js';
+import {
+  type Skill,
+  SkillError,
+  type SkillModel,
+  SkillNotApplicableError,
+  type SkillOutcome,
+} from '../skills/index.js';
 import { git } from '../worktree/git.js';
 import type { TargetRepo } from '../worktree/repo.js';
 import {
@@ -25,7 +31,8 @@ export interface TransactionContext {
   base: string;
   analysis: RepoAnalysis;
   gates: GateRunner;
-  pickSkill: (candidate: Candidate) => Skill | { skip: string };
+  /** The skill for a candidate, leaving out skills that already found it is not for them. */
+  pickSkill: (candidate: Candidate, exclude?: readonly Skill['name'][]) => Skill | { skip: string };
   model?: SkillModel;
   signal?: AbortSignal;
 }
@@ -60,7 +67,6 @@ export async function applyCandidate(
   });
   if ('skip' in picked) return result('skipped', picked.skip);
   if (!ctx.gates.canKeep) return result('skipped', ctx.gates.cannotKeepReason);
-  const skill = picked;
   const worktree = await addWorktree(
     ctx.repo,
     ctx.worktreeRoot,
@@ -72,43 +78,23 @@ export async function applyCandidate(
   let keep = false;
   try {
     ctx.signal?.throwIfAborted();
-    const applyStarted = Date.now();
-    let outcome: Awaited<ReturnType<Skill['apply']>>;
-    try {
-      outcome = await skill.apply({
-        dir: worktree.dir,
-        candidate,
-        analysis: ctx.analysis,
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
-        ...(ctx.model ? { model: ctx.model } : {}),
-      });
-    } catch (error) {
-      if (!(error instanceof SkillError)) throw error;
-      const reason = error instanceof SkillNotApplicableError ? error.reason : error.message;
-      gates.push({ gate: 'apply', ok: false, detail: reason, durationMs: Date.now() - applyStarted });
-      return result(error instanceof SkillNotApplicableError ? 'skipped' : 'rolled_back', reason, { gates });
-    }
+    const applied = await applySkills(ctx, candidate, picked, worktree.dir, gates);
+    if ('failed' in applied) return result(applied.outcome, applied.failed, { gates, skill: applied.skill });
+    const { skill, outcome } = applied;
     const changed = await changedPaths(worktree);
+    const applyGate = gates.at(-1)!;
     if (changed.length === 0) {
-      gates.push({
-        gate: 'apply',
-        ok: false,
-        detail: 'the edit changed nothing',
-        durationMs: Date.now() - applyStarted,
-      });
-      return result('skipped', 'the skill ran but changed nothing', { gates });
+      Object.assign(applyGate, { ok: false, detail: `${skill.name}: the edit changed nothing` });
+      return result('skipped', 'the skill ran but changed nothing', { gates, skill: skill.name });
     }
-    gates.push({
-      gate: 'apply',
-      ok: true,
-      detail: `${changed.length} file(s) changed`,
-      durationMs: Date.now() - applyStarted,
-    });
+    applyGate.detail = `${skill.name}: ${changed.length} file(s) changed`;
     const checked = await ctx.gates.check(worktree.dir, ctx.signal);
     gates.push(...checked.gates);
     const failed = checked.gates.find((gate) => !gate.ok);
-    if (failed)
-      return result('rolled_back', `${failed.gate}: ${failed.detail}`, { gates, changedFiles: changed });
+    if (failed) {
+      const reason = `${failed.gate}: ${failed.detail}`;
+      return result('rolled_back', reason, { gates, changedFiles: changed, skill: skill.name });
+    }
     await stageChanges(worktree);
     await git(worktree.dir, ['commit', '--quiet', '--no-verify', '-F', '-'], {
       input: commitMessage(ctx.runId, candidate, outcome.title, outcome.body, gates),
@@ -117,6 +103,7 @@ export async function applyCandidate(
     const largestAfter = await largestOf(worktree.dir, changed);
     keep = true;
     return result('kept', `${outcome.title}; gates passed`, {
+      skill: skill.name,
       branch: worktree.branch,
       commit,
       title: outcome.title,
@@ -133,6 +120,56 @@ export async function applyCandidate(
   } finally {
     await removeWorktree(ctx.repo, worktree, { keepBranch: keep });
   }
+}
+
+/**
+ * Runs the picked skill; when a codemod finds the candidate is not for it,
+ * the next skill that handles it (the model's edit, when configured) gets
+ * its turn in the same, untouched worktree.
+ */
+async function applySkills(
+  ctx: TransactionContext,
+  candidate: Candidate,
+  first: Skill,
+  dir: string,
+  gates: GateRecord[],
+): Promise<
+  | { skill: Skill; outcome: SkillOutcome }
+  | { failed: string; outcome: 'skipped' | 'rolled_back'; skill: string }
+> {
+  const tried: Skill['name'][] = [];
+  let skill: Skill | undefined = first;
+  const reasons: string[] = [];
+  while (skill) {
+    const started = Date.now();
+    try {
+      const outcome = await skill.apply({
+        dir,
+        candidate,
+        analysis: ctx.analysis,
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+        ...(ctx.model ? { model: ctx.model } : {}),
+      });
+      gates.push({ gate: 'apply', ok: true, detail: skill.name, durationMs: Date.now() - started });
+      return { skill, outcome };
+    } catch (error) {
+      if (!(error instanceof SkillError)) throw error;
+      const notApplicable = error instanceof SkillNotApplicableError;
+      const reason = notApplicable ? error.reason : error.message;
+      gates.push({
+        gate: 'apply',
+        ok: false,
+        detail: `${skill.name}: ${reason}`,
+        durationMs: Date.now() - started,
+      });
+      reasons.push(`${skill.name}: ${reason}`);
+      if (!notApplicable) return { failed: reason, outcome: 'rolled_back', skill: skill.name };
+      tried.push(skill.name);
+      const next = ctx.pickSkill(candidate, tried);
+      skill = 'skip' in next ? undefined : next;
+    }
+  }
+  return { failed: reasons.join('; '), outcome: 'skipped', skill: tried.at(-1) ?? candidate.skill };
 }
 
 function commitMessage(
