@@ -53,29 +53,17 @@ async function runOverhead() {
   const variants = ['baseline', 'tracing off', 'tracing on'] as const;
   const exporter = new DiscardingExporter();
   const benches = variants.map(() => startSwarm());
-  const observers: Observability[] = [];
-  observers.push(
-    await startObservability({
-      events: benches[1]!.runtime.events,
+  const observe = (i: number, tracing?: { exporters: SpanExporter[] }) =>
+    startObservability({
+      events: benches[i]!.runtime.events,
       config: {
-        ...benches[1]!.runtime.config,
-        audit: { enabled: true, file: join(benches[1]!.dir, 'audit.jsonl') },
+        ...benches[i]!.runtime.config,
+        audit: { enabled: true, file: join(benches[i]!.dir, 'audit.jsonl') },
       },
-      tools: benches[1]!.runtime.tools,
-      env: {},
-    }),
-  );
-  observers.push(
-    await startObservability({
-      events: benches[2]!.runtime.events,
-      config: {
-        ...benches[2]!.runtime.config,
-        audit: { enabled: true, file: join(benches[2]!.dir, 'audit.jsonl') },
-      },
-      tools: benches[2]!.runtime.tools,
-      tracing: { exporters: [exporter] },
-    }),
-  );
+      tools: benches[i]!.runtime.tools,
+      ...(tracing ? { tracing } : { env: {} }),
+    });
+  const observers: Observability[] = [await observe(1), await observe(2, { exporters: [exporter] })];
   const samples = variants.map(() => new Samples());
   for (const b of benches) for (let i = 0; i < Math.min(200, runs / 10); i++) await b.run(scenario);
   const perBatch = Math.ceil(runs / batches);

@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { SqliteBackend } from '../../src/engine/sqlite/sqlite-backend.js';
@@ -16,6 +15,7 @@ import type { WorkflowDefinition } from '../../src/workflows/definition.js';
 import { WorkflowEngine } from '../../src/workflows/engine.js';
 import { runtimeStepRunner } from '../../src/workflows/runtime-step-runner.js';
 import { type Harness, startHarness } from '../support/harness.js';
+import { swarmProcess } from './swarm-process.js';
 
 let h: Harness | undefined;
 let obs: Observability | undefined;
@@ -148,27 +148,7 @@ describe('decision audit log of real runs', () => {
   });
 });
 
-const TSX = import.meta.resolve('tsx');
-const MAIN = resolve('src/cli/main.ts');
-
-function swarm(
-  args: string[],
-  cwd: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
-    cwd,
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => {
-    stdout += d.toString();
-  });
-  child.stderr.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  return new Promise((r) => child.on('close', (code) => r({ code, stdout, stderr })));
-}
+const swarm = (args: string[], cwd: string) => swarmProcess(args, cwd).done;
 
 describe('swarm audit verify', () => {
   it('passes an intact log, names the tampered record with exit 1, and explains a missing log', async () => {

@@ -1,12 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { type SimServer, startSim } from '../../src/sim/index.js';
+import { type SwarmProcess, swarmProcess } from './swarm-process.js';
 
 /** One span as the OTLP/HTTP JSON encoding carries it. */
 interface OtlpSpan {
@@ -85,8 +86,6 @@ async function startReceiver(): Promise<Receiver> {
   return received;
 }
 
-const TSX = import.meta.resolve('tsx');
-const MAIN = resolve('src/cli/main.ts');
 const SECRET = 'value-of-a-service-token-123';
 
 let dir: string;
@@ -94,24 +93,10 @@ let sim: SimServer;
 let receiver: Receiver;
 const children: ChildProcess[] = [];
 
-function swarm(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
-    cwd: dir,
-    env: { ...process.env, NO_COLOR: '1', ...env },
-  });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => {
-    stdout += d.toString();
-  });
-  child.stderr!.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((r) =>
-    child.on('close', (code) => r({ code, stdout, stderr })),
-  );
-  return { child, done, output: () => stdout + stderr };
+function swarm(args: string[], env: Record<string, string>): SwarmProcess {
+  const p = swarmProcess(args, dir, env);
+  children.push(p.child);
+  return p;
 }
 
 async function until(check: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {

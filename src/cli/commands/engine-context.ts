@@ -3,10 +3,11 @@ import { createRuntime, type Runtime } from '../../agents/runtime.js';
 import { loadConfig, type SwarmConfig } from '../../core/config.js';
 import type { Backend } from '../../engine/backend.js';
 import { openBackend } from '../../engine/open-backend.js';
-import { type Observability, startObservability } from '../../observe/observability.js';
+import type { Observability } from '../../observe/observability.js';
 import { WorkflowEngine } from '../../workflows/engine.js';
 import { runtimeStepRunner } from '../../workflows/runtime-step-runner.js';
 import { formatError } from '../action.js';
+import { observeRuntime } from './observability.js';
 
 export interface EngineCommandOptions {
   config?: string;
@@ -43,12 +44,7 @@ export async function openEngineContext(opts: EngineCommandOptions): Promise<Eng
   }
   let observability: Observability;
   try {
-    observability = await startObservability({
-      events: runtime.events,
-      config,
-      tools: runtime.tools,
-      onAuditError: (error) => process.stderr.write(formatError(error)),
-    });
+    observability = await observeRuntime(runtime);
   } catch (error) {
     runtime.close();
     await backend.close();

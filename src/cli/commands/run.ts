@@ -3,10 +3,11 @@ import { executeRun } from '../../agents/run.js';
 import { createRuntime } from '../../agents/runtime.js';
 import { loadConfig, type SwarmConfig } from '../../core/config.js';
 import { errorMessage, isSwarmError } from '../../core/errors.js';
-import { type Observability, startObservability } from '../../observe/observability.js';
+import type { Observability } from '../../observe/observability.js';
 import { formatError } from '../action.js';
 import { formatDuration, formatTokens, formatUsd, printJson } from '../format.js';
 import { StatusLine } from '../status-line.js';
+import { observeRuntime } from './observability.js';
 
 export interface RunCommandOptions {
   agent: string;
@@ -37,12 +38,7 @@ export async function runWithConfig(config: SwarmConfig, opts: RunCommandOptions
   });
   let observability: Observability | undefined;
   try {
-    observability = await startObservability({
-      events: runtime.events,
-      config,
-      tools: runtime.tools,
-      onAuditError: (error) => process.stderr.write(formatError(error)),
-    });
+    observability = await observeRuntime(runtime);
     const manifest = runtime.registry.get(opts.agent);
     let rootNodeId: string | undefined;
     const status = new StatusLine(() => rootNodeId, !opts.json);

@@ -72,7 +72,7 @@ export function runTraceHeaders(runId: string): Record<string, string> {
 }
 
 /** The `traceparent` and `tracestate` headers of a run's trace (the inverse of parseRunTrace). */
-export function formatRunTrace(run: RunTrace): Record<string, string> {
+export function formatRunTrace(run: RunTrace): { traceparent: string; tracestate: string } {
   const parent = run.parentSpanId ? `.p${run.parentSpanId}` : '';
   return {
     traceparent: `00-${run.traceId}-${run.spanId}-01`,
