@@ -7,6 +7,7 @@ import {
   AuditLog,
   AuditLogCorruptError,
   AuditLogLockedError,
+  AuditLogOpenError,
   GENESIS,
   openProcessAuditLog,
   recordHash,
@@ -161,5 +162,14 @@ describe('audit log', () => {
     const taken = AuditLog.open(file);
     expect(taken.file).toBe(file);
     taken.close();
+  });
+
+  it('explains an audit log it cannot create', () => {
+    const blocked = join(dir, 'not-a-dir');
+    writeFileSync(blocked, 'a file where the directory should be');
+    expect(() => AuditLog.open(join(blocked, 'audit.jsonl'))).toThrow(AuditLogOpenError);
+    expect(() => AuditLog.open(join(blocked, 'audit.jsonl'))).toThrow(
+      /cannot open the audit log .*not-a-dir/,
+    );
   });
 });

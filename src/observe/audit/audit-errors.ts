@@ -36,3 +36,16 @@ export class AuditFileNotFoundError extends SwarmError {
     });
   }
 }
+
+export class AuditLogOpenError extends SwarmError {
+  constructor(file: string, cause: unknown) {
+    super(
+      'audit_log_open_failed',
+      `cannot open the audit log ${file}: ${cause instanceof Error ? cause.message : cause}`,
+      {
+        hint: 'Make its directory writable, point audit.file in swarm.config.yaml elsewhere, or set audit.enabled: false.',
+        cause,
+      },
+    );
+  }
+}

@@ -12,7 +12,13 @@ import {
 } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { AuditLogCorruptError, AuditLogLockedError, AuditWriteError } from './audit-errors.js';
+import { SwarmError } from '../../core/errors.js';
+import {
+  AuditLogCorruptError,
+  AuditLogLockedError,
+  AuditLogOpenError,
+  AuditWriteError,
+} from './audit-errors.js';
 import { type AuditEntry, type AuditRecord, auditRecordSchema, GENESIS, recordHash } from './audit-record.js';
 
 /** Records written in one go before the event loop turns; past it a batch is written at once. */
@@ -72,7 +78,13 @@ export class AuditLog {
       entry.refs++;
       return entry.log;
     }
-    const log = new AuditLog(path, options);
+    let log: AuditLog;
+    try {
+      log = new AuditLog(path, options);
+    } catch (error) {
+      if (error instanceof SwarmError) throw error;
+      throw new AuditLogOpenError(path, error);
+    }
     shared.set(path, { log, refs: 1 });
     return log;
   }
