@@ -87,9 +87,9 @@ function build(dir: string): (...args: string[]) => string {
 describe('lazy-load codemod', () => {
   it('moves an import into the async functions that use it: start-up stops loading it, results stay the same', async () => {
     const dir = project({ 'src/cli.ts': cli });
-    const before = build(dir);
-    expect(before()).toBe('heavy loaded\nstarted\n');
-    const ran = before('run');
+    const original = build(dir);
+    expect(original()).toBe('heavy loaded\nstarted\n');
+    const ran = original('run');
 
     const result = await lazyLoadImport(dir, 'src/cli.ts', './heavy.js', 1);
     expect(result.changedFiles).toEqual(['src/cli.ts']);
@@ -99,11 +99,11 @@ describe('lazy-load codemod', () => {
     expect(text).toContain("const { default: Engine } = await import('./heavy.js');");
     expect(result.title).toBe('Load ./heavy.js lazily in src/cli.ts');
 
-    const after = build(dir);
-    expect(after()).toBe('started\n');
+    const changed = build(dir);
+    expect(changed()).toBe('started\n');
     // Same results; the module now loads when first used, after start-up.
     expect(ran).toBe('heavy loaded\nstarted\n5 ran [ 2, 4 ]\n');
-    expect(after('run')).toBe('started\nheavy loaded\n5 ran [ 2, 4 ]\n');
+    expect(changed('run')).toBe('started\nheavy loaded\n5 ran [ 2, 4 ]\n');
   }, 120_000);
 
   it.each([
