@@ -20,7 +20,7 @@ export interface ResearchOptions {
   projectDir: string;
   /** Explicit sources; none means the new arXiv links in improvements.md. */
   sources?: readonly ResearchSource[];
-  /** New papers kept per run, best first (papers with a new version are always updated). */
+  /** New papers kept per run, best first (papers asked for by id, and new versions, are always kept). */
   top?: number;
   /** Most papers read from one query source. */
   limit?: number;
@@ -52,9 +52,12 @@ export interface ResearchReport {
   /** Entries read from the feeds, before de-duplication. */
   fetched: number;
   unique: number;
+  /** Papers with a note at this version already. */
   unchanged: number;
+  /** Papers an earlier run ranked below its top N, at this version: not ranked again. */
+  passedBefore: number;
   kept: KeptPaper[];
-  /** New papers not among the top N. */
+  /** New papers not among the top N (remembered: not ranked again until a new version). */
   dropped: number;
   proposals: string[];
   /** Links from improvements.md: processed now, and those that are not arXiv links. */
@@ -80,6 +83,7 @@ export async function runResearch(options: ResearchOptions): Promise<ResearchRep
     fetched: 0,
     unique: 0,
     unchanged: 0,
+    passedBefore: 0,
     kept: [],
     dropped: 0,
     proposals: [],
@@ -101,6 +105,8 @@ export async function runResearch(options: ResearchOptions): Promise<ResearchRep
 
   const client = new ArxivClient(options.fetch, progress);
   const byId = new Map<string, Paper>();
+  // papers asked for by id (--ids, abstract and PDF links) are kept whatever their rank
+  const asked = new Set<string>();
   const doneLinks: string[] = [];
   for (const { source, link } of planned) {
     report.sources.push(describeSource(source));
@@ -108,6 +114,7 @@ export async function runResearch(options: ResearchOptions): Promise<ResearchRep
       for await (const feed of client.feeds(source, options.limit ?? 100, options.signal)) {
         report.fetched += feed.papers.length;
         for (const paper of feed.papers) {
+          if (source.kind === 'ids') asked.add(paper.id);
           const seen = byId.get(paper.id);
           if (!seen || paper.version > seen.version) byId.set(paper.id, paper);
         }
@@ -126,16 +133,22 @@ export async function runResearch(options: ResearchOptions): Promise<ResearchRep
   const updated: Paper[] = [];
   for (const paper of byId.values()) {
     const known = index.get(paper.id);
-    if (!known) fresh.push(paper);
-    else if (paper.version > known.version) updated.push(paper);
-    else report.unchanged++;
+    const passed = index.passedVersion(paper.id);
+    if (known) {
+      if (paper.version > known.version) updated.push(paper);
+      else report.unchanged++;
+    } else if (passed !== undefined && paper.version <= passed && !asked.has(paper.id)) report.passedBefore++;
+    else fresh.push(paper);
   }
   const ranker = await ProjectRanker.open(projectDir);
   const relevance = await ranker.rank([...fresh, ...updated]);
   const score = (p: Paper) => relevance.get(p.id)?.score ?? 0;
   const top = options.top ?? 10;
-  const keptNew = [...fresh].sort((a, b) => score(b) - score(a)).slice(0, top);
-  report.dropped = fresh.length - keptNew.length;
+  const ranked = [...fresh].sort((a, b) => score(b) - score(a));
+  const rest = ranked.filter((p) => !asked.has(p.id));
+  const keptNew = [...ranked.filter((p) => asked.has(p.id)), ...rest.slice(0, top)];
+  const passedNow = rest.slice(top);
+  report.dropped = passedNow.length;
   const selected = [...keptNew, ...updated].sort((a, b) => score(b) - score(a));
   progress({ type: 'ranked', candidates: fresh.length + updated.length, kept: selected.length });
 
@@ -189,8 +202,9 @@ export async function runResearch(options: ResearchOptions): Promise<ResearchRep
     });
   }
   for (const link of doneLinks) index.markLink(link, at);
+  for (const paper of passedNow) index.markPassed(paper.id, paper.version, at);
   report.links.processed = doneLinks;
-  if (notes.length > 0 || doneLinks.length > 0) await index.save();
+  if (notes.length > 0 || doneLinks.length > 0 || passedNow.length > 0) await index.save();
   progress({ type: 'written', notes: notes.length, proposals: appended.length });
   return report;
 }

@@ -22,6 +22,10 @@ const indexSchema = z.strictObject({
   papers: z.record(z.string(), paperRecordSchema),
   /** Links from improvements.md already processed, with when. */
   links: z.record(z.string(), z.iso.datetime()),
+  /** Papers ranked below the top N, at the version seen: not ranked again until a new version. */
+  passed: z
+    .record(z.string(), z.strictObject({ version: z.number().int().positive(), at: z.iso.datetime() }))
+    .default({}),
 });
 type IndexData = z.infer<typeof indexSchema>;
 
@@ -43,7 +47,7 @@ export class ResearchIndex {
       text = await readFile(file, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        return new ResearchIndex(file, { format: 1, papers: {}, links: {} });
+        return new ResearchIndex(file, { format: 1, papers: {}, links: {}, passed: {} });
       }
       throw new ResearchIndexError(file, errorMessage(error));
     }
@@ -67,10 +71,20 @@ export class ResearchIndex {
 
   set(id: string, record: PaperRecord): void {
     this.data.papers[id] = record;
+    delete this.data.passed[id];
   }
 
   get size(): number {
     return Object.keys(this.data.papers).length;
+  }
+
+  /** The version at which the paper was ranked below the top N, if it was. */
+  passedVersion(id: string): number | undefined {
+    return this.data.passed[id]?.version;
+  }
+
+  markPassed(id: string, version: number, at: string): void {
+    this.data.passed[id] = { version, at };
   }
 
   hasLink(url: string): boolean {

@@ -95,7 +95,9 @@ describe('swarm research (CLI)', () => {
       max_results: '5',
     });
     expect(result.stderr).toContain('category cs.AI: 5 of 20 read');
-    expect(result.stdout).toContain('5 entries read, 5 distinct papers, 0 already noted, 2 kept');
+    expect(result.stdout).toContain(
+      '5 entries read, 5 distinct papers, 0 already noted, 0 passed over before, 2 kept, 3 below the top N',
+    );
     expect(result.stderr).toContain('summaries: extractive: no model is configured');
   });
 

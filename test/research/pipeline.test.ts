@@ -6,11 +6,12 @@ import { parse } from 'yaml';
 import {
   FeedLayoutError,
   ImprovementsFormatError,
+  idsSource,
   type ResearchSource,
   runResearch,
 } from '../../src/research/index.js';
 import { fixturePath } from '../support/fixtures.js';
-import { feed } from './arxiv-server.js';
+import { feed, startArxivServer } from './arxiv-server.js';
 import { TESTING_IDS, writeProbeProject } from './probe-project.js';
 
 let dir: string;
@@ -60,6 +61,21 @@ describe('research pipeline on saved feeds', () => {
     });
     expect(proposalIds().sort()).toEqual(report.kept.map((k) => k.id).sort());
     expect(report.proposals.sort()).toEqual(report.kept.map((k) => k.id).sort());
+
+    // the same listing again: the kept are noted, the 15 passed over are not ranked again
+    const again = await runResearch({
+      projectDir: dir,
+      sources: [file('legacy-2016-search-10-entries.xml'), file('2026-search-10-entries.xml')],
+      top: 5,
+    });
+    expect(again).toMatchObject({
+      fetched: 20,
+      unchanged: 5,
+      passedBefore: 15,
+      dropped: 0,
+      kept: [],
+      proposals: [],
+    });
   });
 
   it('maps papers to the modules whose descriptions rank them first', async () => {
@@ -100,6 +116,28 @@ describe('research pipeline on saved feeds', () => {
       note: 'data/research/1111.2011.md',
       firstSeen,
     });
+  });
+
+  it('keeps papers asked for by id whatever their rank, even if passed over before', async () => {
+    const listing = await runResearch({
+      projectDir: dir,
+      sources: [file('legacy-2016-search-10-entries.xml')],
+      top: 1,
+    });
+    const passedOver = listing.kept[0]!.id === 'cond-mat/0603029' ? '1201.4869' : 'cond-mat/0603029';
+    const server = await startArxivServer();
+    try {
+      const report = await runResearch({
+        projectDir: dir,
+        sources: [idsSource([passedOver]), file('2026-search-10-entries.xml')],
+        top: 1,
+        fetch: { apiBase: server.apiBase, intervalMs: 0 },
+      });
+      expect(report.kept.map((k) => k.id)).toContain(passedOver);
+      expect(report.kept).toHaveLength(2);
+    } finally {
+      await server.close();
+    }
   });
 
   it('writes nothing when a feed has a changed layout, even after a good feed', async () => {

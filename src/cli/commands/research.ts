@@ -234,7 +234,7 @@ function printReport(report: ResearchReport): void {
   const out = process.stdout;
   out.write(
     `${report.fetched} entries read, ${report.unique} distinct papers, ${report.unchanged} already noted, ` +
-      `${report.kept.length} kept, ${report.dropped} below the top N\n`,
+      `${report.passedBefore} passed over before, ${report.kept.length} kept, ${report.dropped} below the top N\n`,
   );
   for (const k of report.kept) {
     const modules = k.modules.length ? pc.dim(` → ${k.modules.join(', ')}`) : '';
