@@ -83,7 +83,10 @@ beforeAll(async () => {
           match: { lastUser: 'Concerns: gradeNever' },
           reply: { content: wrongBlock('src/never.ts', 'gradeNever') },
         },
-        { match: { lastUser: 'Concerns: gradeGood' }, reply: { content: goodBlock('src/good.ts', 'gradeGood') } },
+        {
+          match: { lastUser: 'Concerns: gradeGood' },
+          reply: { content: goodBlock('src/good.ts', 'gradeGood') },
+        },
       ],
     },
   });
