@@ -14,6 +14,7 @@ import type { SecretRedactor } from '../redact.js';
 import type { TracingHandle } from './setup-tracing.js';
 import {
   forgetRunTrace,
+  MAX_LOCAL_RUNS,
   type RunTrace,
   registerRunTrace,
   runParentContext,
@@ -98,6 +99,7 @@ export class SwarmTracer {
   }
 
   private runStarted(event: SwarmEvent<'run.started'>): void {
+    if (this.runInfo.size >= MAX_LOCAL_RUNS) this.runInfo.delete(this.runInfo.keys().next().value as string);
     this.runInfo.set(event.runId, {
       'swarm.tenant': event.data.tenantId,
       'swarm.task': this.text(event.data.task),

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { otlpTarget, TracingConfigError } from './setup-tracing.js';
-import { formatRunTrace, parseRunTrace, runTraceHeaders, withTaskTrace } from './trace-context.js';
+import {
+  clearRunTraces,
+  formatRunTrace,
+  MAX_LOCAL_RUNS,
+  parseRunTrace,
+  registerRunTrace,
+  runTraceHeaders,
+  withTaskTrace,
+} from './trace-context.js';
 
 const run = {
   runId: 'run_01HZX-abc',
@@ -28,6 +36,14 @@ describe('run trace headers', () => {
       parseRunTrace({ traceparent: `00-${'0'.repeat(32)}-${run.spanId}-01`, tracestate }),
     ).toBeUndefined();
     expect(parseRunTrace({ traceparent, tracestate: `vendor=abc,${tracestate},other=1` })).toEqual(run);
+  });
+
+  it('keeps at most MAX_LOCAL_RUNS unfinished runs, forgetting the oldest', () => {
+    for (let i = 0; i <= MAX_LOCAL_RUNS; i++) registerRunTrace({ ...run, runId: `run_cap_${i}` });
+    expect(runTraceHeaders('run_cap_0')).toEqual({});
+    expect(runTraceHeaders('run_cap_1').traceparent).toBe(`00-${run.traceId}-${run.spanId}-01`);
+    clearRunTraces();
+    expect(runTraceHeaders('run_cap_1')).toEqual({});
   });
 
   it('costs nothing when the run is not traced: no headers, the task runs as is', () => {

@@ -30,9 +30,12 @@ const MEMBER = /(?:^|,)\s*swarm=r([0-9a-z]+)\.s([0-9a-z]+)(?:\.p([0-9a-f]{16}))?
 
 /** Runs started in this process whose span is not exported yet. */
 const localRuns = new Map<string, RunTrace>();
+/** Runs finished by another process never leave the map here: past this many the oldest go. */
+export const MAX_LOCAL_RUNS = 10_000;
 
 export function registerRunTrace(run: RunTrace): void {
   localRuns.set(run.runId, run);
+  if (localRuns.size > MAX_LOCAL_RUNS) localRuns.delete(localRuns.keys().next().value as string);
 }
 
 export function forgetRunTrace(runId: string): void {
