@@ -129,7 +129,11 @@ export class ArxivClient {
   private slot(signal?: AbortSignal): Promise<void> {
     const turn = this.queue.then(async () => {
       const wait = this.nextSlot - Date.now();
-      if (wait > 0) await delay(wait, undefined, signal ? { signal } : undefined);
+      if (wait > 0) {
+        await delay(wait, undefined, signal ? { signal } : undefined).catch((error: unknown) => {
+          throw signal?.aborted ? signal.reason : error;
+        });
+      }
       this.nextSlot = Date.now() + this.options.intervalMs;
     });
     this.queue = turn.catch(() => {});

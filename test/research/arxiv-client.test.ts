@@ -75,6 +75,21 @@ describe('ArxivClient against a loopback server serving the saved feeds', () => 
     expect(progress.find((p) => p.type === 'retry')).toMatchObject({ status: 503, delayMs: 1000 });
   });
 
+  it('stops waiting out a long retry-after as soon as the caller aborts', async () => {
+    server.faults.push({ status: 503, retryAfter: '60' });
+    const controller = new AbortController();
+    const client = new ArxivClient({ apiBase: server.apiBase, intervalMs: 0 }, (p) => {
+      if (p.type === 'retry') controller.abort(new Error('interrupted'));
+    });
+    const started = Date.now();
+    const error = await collect(client, idsSource(['1605.08386']), 10, controller.signal).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ message: 'interrupted' });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('gives up with ArxivFetchError after the attempts, and does not retry a 404', async () => {
     server.faults.push({ status: 503 }, { status: 503 }, { status: 503 });
     const client = new ArxivClient({ apiBase: server.apiBase, intervalMs: 5, attempts: 3 });
