@@ -73,7 +73,9 @@ export async function analyseRepo(root: string, options: AnalyseOptions = {}): P
     files.push({ path: file.path, bytes: file.bytes, hash, ...facts });
   }
   const dupOptions = options.duplicates ?? {};
-  const dupKey = sha1(JSON.stringify([CACHE_VERSION, dupOptions, read.map((r) => [r.file.path, r.hash])]));
+  // What the tree is, once: each file's path and content hash.
+  const treeKey = sha1(JSON.stringify(read.map((r) => [r.file.path, r.hash])));
+  const dupKey = sha1(JSON.stringify([CACHE_VERSION, dupOptions, treeKey]));
   let pairs = cache.duplicatePairs(dupKey);
   const cachedDuplicates = pairs !== undefined;
   if (!pairs) {
@@ -91,7 +93,13 @@ export async function analyseRepo(root: string, options: AnalyseOptions = {}): P
     workspace.root,
     files.filter((file) => file.language === 'go').map((file) => file.path),
   );
-  const imports = buildImportGraph(files, goModules);
+  const importsKey = sha1(JSON.stringify([CACHE_VERSION, goModules, treeKey]));
+  let imports = cache.importGraph(importsKey);
+  const cachedImportGraph = imports !== undefined;
+  if (!imports) {
+    imports = buildImportGraph(files, goModules);
+    cache.rememberImportGraph(importsKey, imports);
+  }
   // The analysis stands without its cache: a read-only checkout or a full disk only costs the next run time.
   const cacheError = await cache.save().then(
     () => undefined,
@@ -112,6 +120,7 @@ export async function analyseRepo(root: string, options: AnalyseOptions = {}): P
       cachedFiles,
       parsedFiles: files.length - cachedFiles,
       cachedDuplicates,
+      cachedImportGraph,
       ...(cacheError === undefined ? {} : { cacheError }),
       elapsedMs: performance.now() - started,
     },

@@ -37,6 +37,8 @@ export interface AnalysisStats {
   parsedFiles: number;
   /** Whether the duplicate pairs came from the cache (nothing changed since). */
   cachedDuplicates: boolean;
+  /** Whether the import graph came from the cache (no file or go.mod changed since). */
+  cachedImportGraph: boolean;
   /** Why the cache could not be written, if it could not (the analysis itself is complete). */
   cacheError?: string;
   elapsedMs: number;
