@@ -9,7 +9,9 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { type SwarmService, startSwarmService } from '../../src/cli/commands/mcp-serve.js';
-import { McpRemoteHostError } from '../../src/mcp/errors.js';
+import { discoverServers } from '../../src/mcp/discovery.js';
+import { McpConnectionLostError, McpRemoteHostError } from '../../src/mcp/errors.js';
+import { McpPool } from '../../src/mcp/pool.js';
 import { type McpHttpServer, serveMcpHttp } from '../../src/mcp/serve-http.js';
 import { createSwarmMcpServer, SWARM_MCP_TOOLS } from '../../src/mcp/swarm-server.js';
 import { MemoryStore } from '../../src/memory/index.js';
@@ -178,6 +180,47 @@ describe('swarm mcp serve over Streamable HTTP, with the official SDK client', (
     await expect(
       serveMcpHttp(() => createSwarmMcpServer(service.services, '0'), { host: '0.0.0.0' }),
     ).rejects.toBeInstanceOf(McpRemoteHostError);
+  });
+});
+
+describe('the pool as a Streamable HTTP client (against Swarm’s own server)', () => {
+  it('lists and calls tools, and reconnects (a new session) after the server restarts', async () => {
+    const own = await serveMcpHttp(() => createSwarmMcpServer(service.services, '0.1.0'), { port: 0 });
+    const port = Number(new URL(own.url).port);
+    const found = discoverServers({
+      workspace: dir,
+      env: { SWARM_TEST_TOKEN: 'token-123456' },
+      section: {
+        discover: false,
+        reconnect: { baseDelayMs: 50, maxDelayMs: 200 },
+        servers: { swarm: { url: own.url, headers: { Authorization: 'Bearer ${env:SWARM_TEST_TOKEN}' } } },
+      },
+    });
+    expect(found.servers[0]!.display).toBe(`${own.url} (headers: Authorization)`);
+    const pool = await McpPool.start({ section: found.section, servers: found.servers, root: dir });
+    let restarted: McpHttpServer | undefined;
+    try {
+      expect(
+        pool
+          .tools()
+          .map((t) => t.name)
+          .sort(),
+      ).toEqual(SWARM_MCP_TOOLS.map((t) => `swarm__${t}`).sort());
+      const agents = await pool.call('swarm', 'list_agents', {});
+      expect(agents.structuredContent).toEqual({
+        agents: [{ name: 'adder', description: 'Adds numbers with a tool' }],
+      });
+      await own.close();
+      await expect(pool.call('swarm', 'list_agents', {})).rejects.toBeInstanceOf(McpConnectionLostError);
+      restarted = await serveMcpHttp(() => createSwarmMcpServer(service.services, '0.1.0'), { port });
+      const again = await pool.call('swarm', 'list_agents', {}, { timeoutMs: 20_000 });
+      expect(again.isError).toBeFalsy();
+      expect(pool.servers()[0]!.reconnects).toBe(1);
+    } finally {
+      await pool.close();
+      await restarted?.close();
+      await own.close();
+    }
   });
 });
 

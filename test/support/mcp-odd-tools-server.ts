@@ -29,28 +29,34 @@ const tools: Record<string, unknown>[] = [
   { name: 'fail', description: 'Always reports an error', inputSchema: { type: 'object', properties: {} } },
 ];
 
+// With --no-tools it offers only logging: a server Swarm cannot use.
+const noTools = process.argv.includes('--no-tools');
 const server = new Server(
   { name: 'odd-tools', version: '1.0.0' },
-  { capabilities: { tools: { listChanged: true } } },
+  { capabilities: noTools ? { logging: {} } : { tools: { listChanged: true } } },
 );
-// The SDK checks results against its own schema; this server's point is to send what that schema refuses.
-server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools }) as never);
-server.setRequestHandler(CallToolRequestSchema, async (request) => {
-  const { name, arguments: args } = request.params;
-  if (name === 'echo') return { content: [{ type: 'text', text: String(args?.text) }] };
-  if (name === 'fail') return { isError: true, content: [{ type: 'text', text: 'the disk is full' }] };
-  if (name === 'add_tool') {
-    if (!tools.some((t) => t.name === 'late')) {
-      tools.push({
-        name: 'late',
-        description: 'Added while running',
-        inputSchema: { type: 'object', properties: {} },
-      });
-      await server.sendToolListChanged();
-    }
-    return { content: [{ type: 'text', text: 'added' }] };
-  }
-  if (name === 'late') return { content: [{ type: 'text', text: 'late tool works' }] };
-  throw new Error(`unknown tool ${name}`);
-});
+if (!noTools) registerTools();
 await server.connect(new StdioServerTransport());
+
+function registerTools() {
+  // The SDK checks results against its own schema; this server's point is to send what that schema refuses.
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools }) as never);
+  server.setRequestHandler(CallToolRequestSchema, async (request) => {
+    const { name, arguments: args } = request.params;
+    if (name === 'echo') return { content: [{ type: 'text', text: String(args?.text) }] };
+    if (name === 'fail') return { isError: true, content: [{ type: 'text', text: 'the disk is full' }] };
+    if (name === 'add_tool') {
+      if (!tools.some((t) => t.name === 'late')) {
+        tools.push({
+          name: 'late',
+          description: 'Added while running',
+          inputSchema: { type: 'object', properties: {} },
+        });
+        await server.sendToolListChanged();
+      }
+      return { content: [{ type: 'text', text: 'added' }] };
+    }
+    if (name === 'late') return { content: [{ type: 'text', text: 'late tool works' }] };
+    throw new Error(`unknown tool ${name}`);
+  });
+}

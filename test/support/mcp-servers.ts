@@ -15,12 +15,10 @@ export function referenceServer(
   };
 }
 
-/** A `mcp.servers` entry that runs a TypeScript script from test/support (through tsx). */
+/** A `mcp.servers` entry that runs a script from test/support: plain node for .mjs, through tsx for .ts. */
 export function supportServer(script: string, args: string[] = []) {
-  return {
-    command: process.execPath,
-    args: ['--import', TSX_IMPORT, `${root}test/support/${script}`, ...args],
-  };
+  const loader = script.endsWith('.ts') ? ['--import', TSX_IMPORT] : [];
+  return { command: process.execPath, args: [...loader, `${root}test/support/${script}`, ...args] };
 }
 
 export const REPO_ROOT = root;

@@ -1,0 +1,94 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { REPO_ROOT, referenceServer, TSX_IMPORT } from '../support/mcp-servers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'swarm-mcp-cli-'));
+const sandbox = join(dir, 'sandbox');
+const broken = join(dir, 'broken');
+
+function swarm(args: string[], cwd = dir): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', TSX_IMPORT, join(REPO_ROOT, 'src/cli/main.ts'), ...args],
+      {
+        cwd,
+        env: { ...process.env, NO_COLOR: '1' },
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+type Result = Awaited<ReturnType<typeof swarm>>;
+// The commands run at once (each is a process that starts the CLI and a server); the tests read their results.
+let results: Record<'list' | 'badArgs' | 'search' | 'broken', Result>;
+
+beforeAll(async () => {
+  mkdirSync(sandbox);
+  writeFileSync(
+    join(dir, 'swarm.config.yaml'),
+    stringify({
+      mcp: { indexDir: join(dir, 'index'), servers: { fs: referenceServer('server-filesystem', [sandbox]) } },
+    }),
+  );
+  mkdirSync(broken);
+  writeFileSync(join(broken, '.mcp.json'), '{\n  "mcpServers": {\n    "x": { "command": 42 }\n  }\n}\n');
+  const runs = {
+    list: swarm(['mcp', 'list', '--json']),
+    badArgs: swarm(['mcp', 'call', 'fs', 'read_text_file', '{"pat": 1}']),
+    search: swarm(['mcp', 'search', 'list the files in a directory', '--k', '3', '--json']),
+    broken: swarm(['mcp', 'list'], broken),
+  };
+  results = Object.fromEntries(
+    await Promise.all(Object.entries(runs).map(async ([k, p]) => [k, await p] as const)),
+  ) as typeof results;
+}, 120_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('swarm mcp (CLI)', () => {
+  it('list --json: each server with its state and tools', () => {
+    const { code, stdout } = results.list;
+    expect(code).toBe(0);
+    const listed = JSON.parse(stdout) as {
+      servers: { name: string; state: string; toolList: { name: string }[] }[];
+    };
+    expect(listed.servers.map((s) => [s.name, s.state])).toEqual([['fs', 'ready']]);
+    expect(listed.servers[0]!.toolList.map((t) => t.name)).toContain('fs__read_text_file');
+  });
+
+  it('call: arguments are checked against the schema first, with a clear error and no stack trace', () => {
+    const bad = results.badArgs;
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('error: invalid arguments for fs__read_text_file: path:');
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('search --json: the tools that fit a need', () => {
+    const { code, stdout } = results.search;
+    expect(code).toBe(0);
+    const { matches } = JSON.parse(stdout) as { matches: { name: string }[] };
+    expect(matches).toHaveLength(3);
+    expect(matches.map((m) => m.name)).toContain('fs__list_directory');
+  });
+
+  it('a broken mcp.json is reported with its file, line and field', () => {
+    const { code, stderr } = results.broken;
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${join(broken, '.mcp.json')}:3:`);
+    expect(stderr).toMatch(/mcpServers\.x\.command: Invalid input: expected string, received number/);
+  });
+});
