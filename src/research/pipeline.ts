@@ -140,8 +140,10 @@ export async function runResearch(options: ResearchOptions): Promise<ResearchRep
     } else if (passed !== undefined && paper.version <= passed && !asked.has(paper.id)) report.passedBefore++;
     else fresh.push(paper);
   }
-  const ranker = await ProjectRanker.open(projectDir);
-  const relevance = await ranker.rank([...fresh, ...updated]);
+  const candidates = [...fresh, ...updated];
+  // with nothing new (most watch-mode runs) the project is not even read
+  const ranker = candidates.length > 0 ? await ProjectRanker.open(projectDir) : undefined;
+  const relevance = ranker ? await ranker.rank(candidates) : new Map<string, Relevance>();
   const score = (p: Paper) => relevance.get(p.id)?.score ?? 0;
   const top = options.top ?? 10;
   const ranked = [...fresh].sort((a, b) => score(b) - score(a));
@@ -150,9 +152,11 @@ export async function runResearch(options: ResearchOptions): Promise<ResearchRep
   const passedNow = rest.slice(top);
   report.dropped = passedNow.length;
   const selected = [...keptNew, ...updated].sort((a, b) => score(b) - score(a));
-  progress({ type: 'ranked', candidates: fresh.length + updated.length, kept: selected.length });
+  progress({ type: 'ranked', candidates: candidates.length, kept: selected.length });
 
-  const moduleLines = new Map(ranker.profile.flatMap((d) => (d.module ? [[d.module, d.summary ?? '']] : [])));
+  const moduleLines = new Map(
+    (ranker?.profile ?? []).flatMap((d) => (d.module ? [[d.module, d.summary ?? '']] : [])),
+  );
   const summariser = options.summariser ?? new ExtractiveSummariser();
   const at = new Date().toISOString();
   const notes: { paper: Paper; input: NoteInput; path: string; rel: Relevance }[] = [];
