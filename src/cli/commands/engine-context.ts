@@ -22,6 +22,8 @@ export interface EngineContext {
   backend: Backend;
   engine: WorkflowEngine;
   node: string;
+  /** Tracing and the audit log of this process; its redactor cleans what the command logs. */
+  observability: Observability;
   close(): Promise<void>;
 }
 
@@ -60,6 +62,7 @@ export async function openEngineContext(opts: EngineCommandOptions): Promise<Eng
     backend,
     engine,
     node,
+    observability,
     async close() {
       await observability.close();
       runtime.close();

@@ -14,7 +14,9 @@ export async function worker(
   opts: EngineCommandOptions & { concurrency: number; grace: number; scheduler: boolean },
 ) {
   const ctx = await openEngineContext(opts);
-  const log = (line: string) => process.stderr.write(`${pc.dim(new Date().toISOString())} ${line}\n`);
+  const { redactor } = ctx.observability;
+  const log = (line: string) =>
+    process.stderr.write(`${pc.dim(new Date().toISOString())} ${redactor.text(line)}\n`);
   const kv = await ctx.backend.kv('scheduler');
   const triggers = ctx.config.triggers.map((t) => ({
     name: t.name,

@@ -1,5 +1,6 @@
 import pc from 'picocolors';
 import type { AnyEvent } from '../../core/events.js';
+import type { SecretRedactor } from '../../observe/redact.js';
 import type { RunRecord, StepCheckpoint } from '../../workflows/checkpoint.js';
 import type { WorkflowDefinition } from '../../workflows/definition.js';
 import { loadWorkflowFile } from '../../workflows/load.js';
@@ -79,7 +80,7 @@ export async function workflowShow(
   try {
     const { run, steps } = await ctx.engine.status(runId);
     if (opts.json) printJson({ runId, ...run, steps: Object.fromEntries(steps) });
-    else printSteps(runId, run, await ctx.engine.definition(runId), steps);
+    else printSteps(runId, run, await ctx.engine.definition(runId), steps, ctx.observability.redactor);
     return 0;
   } finally {
     await ctx.close();
@@ -88,7 +89,10 @@ export async function workflowShow(
 
 /** Runs a worker in this process until the run settles, printing each step as it moves. */
 async function drive(ctx: EngineContext, runId: string, opts: RunOptions): Promise<number> {
-  const unsubscribe = opts.json ? () => {} : ctx.runtime.events.subscribe((e) => progress(e, runId));
+  const { redactor } = ctx.observability;
+  const unsubscribe = opts.json
+    ? () => {}
+    : ctx.runtime.events.subscribe((e) => progress(e, runId, redactor));
   const worker = ctx.engine.worker(opts.workers).start();
   const controller = new AbortController();
   const onSigint = () => controller.abort();
@@ -101,7 +105,7 @@ async function drive(ctx: EngineContext, runId: string, opts: RunOptions): Promi
     ctx.runtime.store.flush();
     if (opts.json)
       printJson({ runId, status: run.status, error: run.error, steps: Object.fromEntries(steps) });
-    else printSteps(runId, run, await ctx.engine.definition(runId), steps);
+    else printSteps(runId, run, await ctx.engine.definition(runId), steps, ctx.observability.redactor);
     if (controller.signal.aborted) {
       process.stderr.write(pc.yellow(`interrupted; the run is kept: swarm workflow resume ${runId}\n`));
       return 130;
@@ -114,7 +118,7 @@ async function drive(ctx: EngineContext, runId: string, opts: RunOptions): Promi
   }
 }
 
-function progress(event: AnyEvent, runId: string): void {
+function progress(event: AnyEvent, runId: string, redactor: SecretRedactor): void {
   if (event.runId !== runId) return;
   if (event.type === 'step.started') {
     const which =
@@ -132,7 +136,7 @@ function progress(event: AnyEvent, runId: string): void {
       status === 'succeeded'
         ? `${pc.green('✓')} ${stepId}`
         : status === 'failed'
-          ? `${pc.red('✗')} ${stepId}: ${oneLine(event.data.error ?? '', 120)}`
+          ? `${pc.red('✗')} ${stepId}: ${oneLine(redactor.text(event.data.error ?? ''), 120)}`
           : status === 'skipped'
             ? `${pc.dim('–')} ${stepId} skipped: ${event.data.reason ?? ''}`
             : `${pc.yellow('⏸')} ${stepId} waits for approval: swarm workflow approve ${runId} ${stepId}`;
@@ -145,15 +149,18 @@ function printSteps(
   run: RunRecord,
   workflow: WorkflowDefinition,
   steps: ReadonlyMap<string, StepCheckpoint>,
+  redactor: SecretRedactor,
 ): void {
   process.stdout.write(
-    `${pc.bold(runId)} workflow ${workflow.name} ${run.status}${run.error ? `: ${run.error}` : ''}\n`,
+    `${pc.bold(runId)} workflow ${workflow.name} ${run.status}${run.error ? `: ${redactor.text(run.error)}` : ''}\n`,
   );
   for (const { id } of workflow.steps) {
     const cp = steps.get(id);
     const detail =
       cp?.error ?? cp?.reason ?? (cp?.output === undefined ? '' : oneLine(JSON.stringify(cp.output), 80));
-    process.stdout.write(`  ${id.padEnd(20)} ${(cp?.status ?? 'pending').padEnd(10)} ${pc.dim(detail)}\n`);
+    process.stdout.write(
+      `  ${id.padEnd(20)} ${(cp?.status ?? 'pending').padEnd(10)} ${pc.dim(redactor.text(detail))}\n`,
+    );
   }
 }
 
