@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { errorMessage } from '../core/errors.js';
 import type { Tool } from '../tools/tool.js';
 import { type DiscoveredServers, discoverServers } from './discovery.js';
 import { McpPool, type ServerStatus } from './pool.js';
@@ -60,7 +61,13 @@ export class McpToolbox {
     if (index) {
       await toolbox.reindex();
       pool.onToolsChanged(() => {
-        toolbox.pendingUpdate = toolbox.pendingUpdate.then(() => toolbox.reindex()).catch(() => {});
+        toolbox.pendingUpdate = toolbox.pendingUpdate
+          .then(() => toolbox.reindex())
+          .catch((error) =>
+            options.onWarning?.(
+              `the tool index kept its previous tools: re-indexing failed: ${errorMessage(error)}`,
+            ),
+          );
       });
     }
     return toolbox;
