@@ -1,28 +1,28 @@
-import { formatDuration, formatTokens, formatUsd } from '../format';
+import { formatTokens, formatUsd } from '../format';
 import type { LiveNode, LiveRun } from '../swarm-model';
+import { Elapsed } from './elapsed';
 import { GuardBadge, StatusBadge } from './status-badge';
 
 interface Props {
   run: LiveRun;
-  now: number;
   /** When given, nodes are buttons that select them. */
   onSelect?: (nodeId: string) => void;
   selected?: string | undefined;
 }
 
 /** The run's lineage: each agent with the agents it delegated to, as nested lists. */
-export function LineageTree({ run, now, onSelect, selected }: Props) {
+export function LineageTree({ run, onSelect, selected }: Props) {
   if (run.roots.length === 0) return <p className="muted">no agents yet</p>;
   return (
     <ul className="tree" aria-label={`agents of run ${run.id}`}>
       {run.roots.map((id) => (
-        <TreeNode key={id} run={run} id={id} now={now} onSelect={onSelect} selected={selected} />
+        <TreeNode key={id} run={run} id={id} onSelect={onSelect} selected={selected} />
       ))}
     </ul>
   );
 }
 
-function TreeNode({ run, id, now, onSelect, selected }: Props & { id: string }) {
+function TreeNode({ run, id, onSelect, selected }: Props & { id: string }) {
   const node = run.nodes.get(id);
   if (!node) return null;
   return (
@@ -34,17 +34,17 @@ function TreeNode({ run, id, now, onSelect, selected }: Props & { id: string }) 
           aria-pressed={selected === id}
           onClick={() => onSelect(id)}
         >
-          <NodeLine node={node} now={now} />
+          <NodeLine node={node} />
         </button>
       ) : (
         <div className="node-row">
-          <NodeLine node={node} now={now} />
+          <NodeLine node={node} />
         </div>
       )}
       {node.children.length > 0 && (
         <ul>
           {node.children.map((child) => (
-            <TreeNode key={child} run={run} id={child} now={now} onSelect={onSelect} selected={selected} />
+            <TreeNode key={child} run={run} id={child} onSelect={onSelect} selected={selected} />
           ))}
         </ul>
       )}
@@ -52,7 +52,7 @@ function TreeNode({ run, id, now, onSelect, selected }: Props & { id: string }) 
   );
 }
 
-function NodeLine({ node, now }: { node: LiveNode; now: number }) {
+function NodeLine({ node }: { node: LiveNode }) {
   return (
     <>
       <span className="agent">{node.agent}</span>
@@ -62,7 +62,7 @@ function NodeLine({ node, now }: { node: LiveNode; now: number }) {
         {formatTokens(node.inputTokens)}/{formatTokens(node.outputTokens)} tok
       </span>
       <span className="metric">{formatUsd(node.costUsd)}</span>
-      <span className="metric">{formatDuration((node.finishedAt ?? now) - node.startedAt)}</span>
+      <Elapsed since={node.startedAt} until={node.finishedAt} />
       <span className="task" title={node.task}>
         {node.task}
       </span>

@@ -1,19 +1,19 @@
 import { memo, useState } from 'react';
 import { api, errorText } from '../api';
-import { formatDuration, formatTokens, formatUsd, shortId } from '../format';
+import { formatTokens, formatUsd, shortId } from '../format';
 import type { LiveRun } from '../swarm-model';
+import { Elapsed } from './elapsed';
 import { LineageTree } from './lineage-tree';
 import { StatusBadge } from './status-badge';
 
 interface Props {
   run: LiveRun;
   version: number;
-  now: number;
 }
 
 /** One run of the live swarm: its header, a cancel button while it runs, and its lineage tree. */
 export const RunCard = memo(
-  function RunCard({ run, now }: Props) {
+  function RunCard({ run }: Props) {
     const [problem, setProblem] = useState<string>();
     const [cancelling, setCancelling] = useState(false);
     const cancel = async () => {
@@ -42,7 +42,7 @@ export const RunCard = memo(
           <StatusBadge status={run.status} />
           <span className="metric">{formatTokens(run.inputTokens + run.outputTokens)} tok</span>
           <span className="metric">{formatUsd(run.costUsd)}</span>
-          <span className="metric">{formatDuration((run.finishedAt ?? now) - run.startedAt)}</span>
+          <Elapsed since={run.startedAt} until={run.finishedAt} />
           {run.status === 'running' && (
             <button
               type="button"
@@ -64,9 +64,9 @@ export const RunCard = memo(
             {problem}
           </p>
         )}
-        <LineageTree run={run} now={now} />
+        <LineageTree run={run} />
       </article>
     );
   },
-  (a, b) => a.version === b.version && a.run === b.run && (a.now === b.now || a.run.status !== 'running'),
+  (a, b) => a.version === b.version && a.run === b.run,
 );

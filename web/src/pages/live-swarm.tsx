@@ -3,7 +3,7 @@ import { api, errorText } from '../api';
 import { RunCard } from '../components/run-card';
 import { openEventStream, type StreamStatus } from '../event-stream';
 import { formatUsd } from '../format';
-import { FrameBatcher, useNow } from '../frame-batcher';
+import { FrameBatcher } from '../frame-batcher';
 import { SwarmModel } from '../swarm-model';
 import type { ApiEvent, SwarmSnapshot } from '../types';
 
@@ -15,7 +15,6 @@ export function LiveSwarm({ onUnauthorized }: { onUnauthorized: () => void }) {
   const [, setTick] = useState(0);
   const [status, setStatus] = useState<StreamStatus>('connecting');
   const [problem, setProblem] = useState<string>();
-  const now = useNow(1000);
 
   useEffect(() => {
     let close = () => {};
@@ -88,7 +87,7 @@ export function LiveSwarm({ onUnauthorized }: { onUnauthorized: () => void }) {
       {running.length === 0 && <p className="muted">No run is running. Start one from “Start”.</p>}
       <div className="cards">
         {running.map((run) => (
-          <RunCard key={run.id} run={run} version={run.version} now={now} />
+          <RunCard key={run.id} run={run} version={run.version} />
         ))}
       </div>
       {finished.length > 0 && (
@@ -96,7 +95,7 @@ export function LiveSwarm({ onUnauthorized }: { onUnauthorized: () => void }) {
           <h2>Recently finished</h2>
           <div className="cards">
             {finished.map((run) => (
-              <RunCard key={run.id} run={run} version={run.version} now={now} />
+              <RunCard key={run.id} run={run} version={run.version} />
             ))}
           </div>
         </>

@@ -2,12 +2,13 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, errorText } from '../api';
 import { Conversation } from '../components/conversation';
 import { DagView } from '../components/dag-view';
+import { Elapsed } from '../components/elapsed';
 import { EventTimeline } from '../components/event-timeline';
 import { LineageTree } from '../components/lineage-tree';
 import { StatusBadge } from '../components/status-badge';
 import { openEventStream, type StreamStatus } from '../event-stream';
-import { formatDuration, formatTokens, formatUsd } from '../format';
-import { FrameBatcher, useNow } from '../frame-batcher';
+import { formatTokens, formatUsd } from '../format';
+import { FrameBatcher } from '../frame-batcher';
 import { SwarmModel } from '../swarm-model';
 import type { ApiEvent, DagStep, RunRow, WorkflowDag } from '../types';
 
@@ -29,7 +30,6 @@ export function RunPage({ runId, onUnauthorized }: { runId: string; onUnauthoriz
   const [status, setStatus] = useState<StreamStatus>('connecting');
   const [selectedNode, setSelectedNode] = useState<string>();
   const [selectedStep, setSelectedStep] = useState<string>();
-  const now = useNow(1000);
   const dagLoading = useRef(false);
   const dagStale = useRef(false);
 
@@ -121,7 +121,7 @@ export function RunPage({ runId, onUnauthorized }: { runId: string; onUnauthoriz
           <>
             <span className="metric">{formatTokens(run.inputTokens + run.outputTokens)} tokens</span>
             <span className="metric">{formatUsd(run.costUsd)}</span>
-            <span className="metric">{formatDuration((run.finishedAt ?? now) - run.startedAt)}</span>
+            <Elapsed since={run.startedAt} until={run.finishedAt} />
           </>
         )}
         {run?.status === 'running' && (
@@ -207,7 +207,6 @@ export function RunPage({ runId, onUnauthorized }: { runId: string; onUnauthoriz
           {run ? (
             <LineageTree
               run={run}
-              now={now}
               selected={selectedNode}
               onSelect={(n) => {
                 setSelectedNode(n);
