@@ -86,7 +86,11 @@ export async function tryProvider(a: ProviderAttemptInput): Promise<AttemptResul
         status: 200,
         outcome: 'ok',
         usage: toTokenUsage(result.usage),
-        generatedChars: 0,
+        generatedChars: result.content.reduce(
+          (n, part) =>
+            n + (part.type === 'text' ? part.text.length : part.type === 'tool-call' ? part.input.length : 0),
+          0,
+        ),
         ttftMs: undefined,
       };
     }

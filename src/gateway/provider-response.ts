@@ -21,7 +21,9 @@ const FINISH: Record<LanguageModelV3FinishReason['unified'], string> = {
   other: 'stop',
 };
 
-export function toTokenUsage(usage: LanguageModelV3Usage): TokenUsage {
+/** Undefined when the provider reported no token counts: the gateway then estimates them, and says so. */
+export function toTokenUsage(usage: LanguageModelV3Usage): TokenUsage | undefined {
+  if (usage.inputTokens.total === undefined && usage.outputTokens.total === undefined) return undefined;
   return {
     promptTokens: usage.inputTokens.total ?? 0,
     completionTokens: usage.outputTokens.total ?? 0,
@@ -29,7 +31,9 @@ export function toTokenUsage(usage: LanguageModelV3Usage): TokenUsage {
   };
 }
 
-function usageObject(usage: TokenUsage) {
+const NO_USAGE: TokenUsage = { promptTokens: 0, completionTokens: 0, cachedTokens: 0 };
+
+function usageObject(usage: TokenUsage = NO_USAGE) {
   return {
     prompt_tokens: usage.promptTokens,
     completion_tokens: usage.completionTokens,
