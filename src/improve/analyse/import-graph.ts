@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import type { FileFacts, ImportKind } from './facts.js';
 import { type ResolutionContext, resolveImport } from './module-resolution.js';
+import { stronglyConnected } from './strongly-connected.js';
 
 export interface ImportEdge {
   from: string;
@@ -77,53 +78,17 @@ export function buildImportGraph(
   return graph;
 }
 
-/** Strongly connected components of more than one file (Tarjan, iterative so deep graphs cannot overflow the stack). */
+/** Strongly connected components of more than one file, each sorted, ordered by their first file. */
 function findCycles(edges: readonly ImportEdge[]): string[][] {
   const next = new Map<string, string[]>();
-  for (const edge of edges) next.set(edge.from, [...(next.get(edge.from) ?? []), edge.to]);
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const onStack = new Set<string>();
-  const stack: string[] = [];
-  const components: string[][] = [];
-  let counter = 0;
-  for (const start of [...next.keys()].sort()) {
-    if (index.has(start)) continue;
-    const work: Array<{ node: string; child: number }> = [{ node: start, child: 0 }];
-    index.set(start, counter);
-    low.set(start, counter++);
-    stack.push(start);
-    onStack.add(start);
-    while (work.length > 0) {
-      const frame = work.at(-1)!;
-      const targets = next.get(frame.node) ?? [];
-      if (frame.child < targets.length) {
-        const target = targets[frame.child++]!;
-        if (!index.has(target)) {
-          index.set(target, counter);
-          low.set(target, counter++);
-          stack.push(target);
-          onStack.add(target);
-          work.push({ node: target, child: 0 });
-        } else if (onStack.has(target)) {
-          low.set(frame.node, Math.min(low.get(frame.node)!, index.get(target)!));
-        }
-        continue;
-      }
-      work.pop();
-      const parent = work.at(-1);
-      if (parent) low.set(parent.node, Math.min(low.get(parent.node)!, low.get(frame.node)!));
-      if (low.get(frame.node) === index.get(frame.node)) {
-        const component: string[] = [];
-        let member: string;
-        do {
-          member = stack.pop()!;
-          onStack.delete(member);
-          component.push(member);
-        } while (member !== frame.node);
-        if (component.length > 1) components.push(component.sort());
-      }
-    }
+  for (const edge of edges) {
+    const list = next.get(edge.from);
+    if (list) list.push(edge.to);
+    else next.set(edge.from, [edge.to]);
   }
-  return components.sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
+  const nodes = [...new Set([...next.keys(), ...edges.map((edge) => edge.to)])].sort();
+  return stronglyConnected(nodes, (node) => next.get(node) ?? [])
+    .filter((component) => component.length > 1)
+    .map((component) => component.sort())
+    .sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
 }

@@ -1,3 +1,5 @@
+import { stronglyConnected } from '../../analyse/strongly-connected.js';
+
 /** A declaration (or several merged under one name) as the partition sees it. */
 export interface PartNode {
   id: number;
@@ -33,7 +35,7 @@ export type PartitionResult = { modules: number[][] } | { tooLarge: number[] };
 export function partition(nodes: readonly PartNode[], budget: number): PartitionResult {
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const size = (ids: readonly number[]) => ids.reduce((sum, id) => sum + byId.get(id)!.lines, 0);
-  const whole = stronglyConnected(
+  const whole = components(
     nodes.map((n) => n.id),
     (id) => byId.get(id)!.uses,
   );
@@ -48,7 +50,7 @@ export function partition(nodes: readonly PartNode[], budget: number): Partition
       continue;
     }
     const inside = new Set(ids);
-    for (const sub of stronglyConnected(ids, (id) => byId.get(id)!.loadUses.filter((v) => inside.has(v)))) {
+    for (const sub of components(ids, (id) => byId.get(id)!.loadUses.filter((v) => inside.has(v)))) {
       if (size(sub) > budget) return { tooLarge: sub };
       pieces.push(sub);
     }
@@ -182,39 +184,9 @@ function first(units: readonly Unit[]): number {
   return Math.min(...units.flatMap((u) => u.members));
 }
 
-/** Tarjan's algorithm: the components of the graph `next` draws over `ids`, each sorted, in source order. */
-function stronglyConnected(ids: readonly number[], next: (id: number) => Iterable<number>): number[][] {
-  const known = new Set(ids);
-  const index = new Map<number, number>();
-  const low = new Map<number, number>();
-  const onStack = new Set<number>();
-  const stack: number[] = [];
-  const found: number[][] = [];
-  let counter = 0;
-  const connect = (id: number) => {
-    index.set(id, counter);
-    low.set(id, counter);
-    counter++;
-    stack.push(id);
-    onStack.add(id);
-    for (const to of next(id)) {
-      if (!known.has(to)) continue;
-      if (!index.has(to)) {
-        connect(to);
-        low.set(id, Math.min(low.get(id)!, low.get(to)!));
-      } else if (onStack.has(to)) low.set(id, Math.min(low.get(id)!, index.get(to)!));
-    }
-    if (low.get(id) === index.get(id)) {
-      const members: number[] = [];
-      let member: number;
-      do {
-        member = stack.pop()!;
-        onStack.delete(member);
-        members.push(member);
-      } while (member !== id);
-      found.push(members.sort((a, b) => a - b));
-    }
-  };
-  for (const id of ids) if (!index.has(id)) connect(id);
-  return found.sort((a, b) => a[0]! - b[0]!);
+/** The components of the graph `next` draws over `ids`, each sorted, in source order. */
+function components(ids: readonly number[], next: (id: number) => Iterable<number>): number[][] {
+  return stronglyConnected(ids, next)
+    .map((component) => component.sort((a, b) => a - b))
+    .sort((a, b) => a[0]! - b[0]!);
 }
