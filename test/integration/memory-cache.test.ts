@@ -68,7 +68,7 @@ function request(question: string, temperature = 0): ModelCallRequest {
 
 const chats = () => sim.requests().filter((r) => r.path === '/v1/chat/completions').length;
 
-describe('model calls through the response cache', () => {
+describe('model calls through the response cache', { timeout: 120_000 }, () => {
   it('sends 50 identical concurrent calls upstream once; each caller is told where its answer came from', async () => {
     sim.reset();
     const client = clientWith(new ResponseCache());

@@ -49,7 +49,7 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('swarm memory', () => {
+describe('swarm memory', { timeout: 120_000 }, () => {
   it('ingests, reports what it skipped and why, and does nothing the second time', async () => {
     const first = await swarm(['memory', 'ingest', 'src', 'docs']);
     expect(first.code, first.stderr).toBe(0);

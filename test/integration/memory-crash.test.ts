@@ -63,7 +63,7 @@ afterAll(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-describe('memory under process faults', () => {
+describe('memory under process faults', { timeout: 120_000 }, () => {
   it('opens with the last complete state after SIGKILL mid-segment-write, and the next ingest finishes the job', async () => {
     const corpus = join(root, 'corpus');
     for (let d = 0; d < 12; d++) {

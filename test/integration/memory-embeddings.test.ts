@@ -43,7 +43,7 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-describe('memory with an OpenAI-compatible embeddings endpoint', () => {
+describe('memory with an OpenAI-compatible embeddings endpoint', { timeout: 120_000 }, () => {
   it('embeds in batches in the background, then searches by vector', async () => {
     writeDocs('a', 20);
     sim.reset();

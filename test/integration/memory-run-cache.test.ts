@@ -54,7 +54,7 @@ afterAll(async () => {
 const run = (agent: string) =>
   executeRun({ agent, task: 'summarise the readme', events: runtime.events, runner: runtime.runner });
 
-describe('a run with the response cache', () => {
+describe('a run with the response cache', { timeout: 120_000 }, () => {
   it('answers a repeated deterministic call from the cache, and records that it did', async () => {
     sim.reset();
     const first = await run('cool');

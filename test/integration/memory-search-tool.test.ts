@@ -41,7 +41,7 @@ const FILES = {
   'src/lease.ts': 'export function renewLease(task: string) {\n  return `lease for ${task}`;\n}\n',
 };
 
-describe('the memory_search tool, called by a scripted model over HTTP', () => {
+describe('the memory_search tool, called by a scripted model over HTTP', { timeout: 120_000 }, () => {
   it('returns chunks with file, lines and collection, filtered inside the search', async () => {
     h = await startHarness({
       agents: { researcher: { tools: ['memory_search'] } },
