@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRuntime } from '../../agents/runtime.js';
 import { loadConfig } from '../../core/config.js';
-import { CascadeContext } from '../../core/context.js';
 import type { EventBus } from '../../core/events.js';
 import type { ModelFactory } from '../../improve/pipeline/options.js';
+import { agentSkillModel, IMPROVER_AGENT } from '../../improve/skills/index.js';
 import { formatError } from '../action.js';
 
 /** The agents `swarm improve --model` runs: the edit agent and the reviewer. */
-export const IMPROVE_AGENTS = { edit: 'improver', review: 'improve-reviewer' } as const;
+export const IMPROVE_AGENTS = { edit: IMPROVER_AGENT, review: 'improve-reviewer' } as const;
 
 /** Manifests shipped with Swarm, used when the configured directory lacks the improve agents. */
 const BUNDLED_AGENTS = fileURLToPath(new URL('../../../examples/agents', import.meta.url));
@@ -45,21 +45,11 @@ export async function openImproveModel(opts: {
     onStoreError: (error) => process.stderr.write(formatError(error)),
   });
   for (const name of Object.values(IMPROVE_AGENTS)) runtime.registry.get(name);
-  const root = CascadeContext.createRun({ agent: 'improve', task: 'swarm improve', events: runtime.events });
   return {
     events: runtime.events,
-    factory: (purpose, candidateId) => async (task) => {
-      const agent = IMPROVE_AGENTS[purpose];
-      const child = root.child({ agent, task: `${purpose} ${candidateId}: ${task}` });
-      try {
-        const result = await runtime.runner.run(child, task);
-        return result.structured === undefined ? result.output : JSON.stringify(result.structured);
-      } finally {
-        child.release();
-      }
-    },
+    factory: (purpose, _candidateId, ctx) =>
+      agentSkillModel({ runner: runtime.runner, ctx, agent: IMPROVE_AGENTS[purpose] }),
     close() {
-      root.release();
       runtime.store.flush();
       runtime.close();
     },

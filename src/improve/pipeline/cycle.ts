@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { CascadeContext } from '../../core/context.js';
 import {
   analyseRepo,
   type Baseline,
@@ -37,6 +38,8 @@ export interface RunContext {
   runId: string;
   worktreeRoot: string;
   options: ImproveOptions;
+  /** The run's root context: model calls are its children. */
+  ctx: CascadeContext;
   progress: (event: ProgressEvent) => void;
   /** Emits `improve.candidate` for each finished candidate. */
   onCandidate: (result: CandidateResult) => void;
@@ -177,7 +180,7 @@ export class Cycle {
         pickSkill: (c, exclude = []) =>
           options.pickSkill(c, options.model !== undefined, exclude) ??
           ({ skip: 'no skill handles this candidate with the chosen --skills' } as const),
-        ...(options.model ? { model: options.model('edit', candidateId) } : {}),
+        ...(options.model ? { model: options.model('edit', candidateId, this.run.ctx) } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       },
       candidate,
@@ -204,7 +207,9 @@ export class Cycle {
           title: result.title ?? '',
           reason: candidate.reason,
         },
-        options.model ? { model: modelReviewer(options.model('review', result.candidateId)) } : {},
+        options.model
+          ? { model: modelReviewer(options.model('review', result.candidateId, this.run.ctx)) }
+          : {},
       );
       result.review = verdict;
       result.gates.push({

@@ -1,11 +1,16 @@
+import type { CascadeContext } from '../../core/context.js';
 import type { DetectedCommand } from '../analyse/index.js';
 import type { Candidate, SkillName } from '../plan/index.js';
 import type { RepoFigures } from '../records/figures.js';
 import type { Skill, SkillModel } from '../skills/index.js';
 import type { CandidateResult } from './candidate-result.js';
 
-/** Builds the model function for one purpose and candidate, when a model is configured. */
-export type ModelFactory = (purpose: 'edit' | 'review', candidateId: string) => SkillModel;
+/** Builds the model function for one purpose and candidate, its calls children of the run's context. */
+export type ModelFactory = (
+  purpose: 'edit' | 'review',
+  candidateId: string,
+  ctx: CascadeContext,
+) => SkillModel;
 
 /** How a candidate finds its skill: the skills folder's choice, given what is available. */
 export type SkillPicker = (

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
-import type { EventBus } from '../../core/events.js';
+import { CascadeContext } from '../../core/context.js';
+import { isSwarmError } from '../../core/errors.js';
+import { EventBus, type Outcome } from '../../core/events.js';
 import { newId } from '../../core/ids.js';
 import { openBackend } from '../../engine/open-backend.js';
 import { WorkflowEngine } from '../../workflows/index.js';
@@ -31,6 +33,14 @@ export async function runImprove(options: ImproveOptions, events?: EventBus): Pr
   const reclaimed = await reclaim(repo);
   const runId = newId('imp');
   const worktreeRoot = defaultWorktreeRoot(runId);
+  // The run's root in the event log: model calls hang under it, improve events are recorded against it.
+  const root = CascadeContext.createRun({
+    agent: 'improve',
+    task: `improve ${repo.root} (${repo.branch})`,
+    runId,
+    events: events ?? new EventBus(),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   const progress = options.onProgress ?? (() => {});
   if (reclaimed.runs.length > 0) {
     progress({
@@ -44,7 +54,8 @@ export async function runImprove(options: ImproveOptions, events?: EventBus): Pr
     worktreeRoot,
     options,
     progress,
-    onCandidate: (r) => emitCandidate(events, runId, r),
+    ctx: root,
+    onCandidate: (r) => emitCandidate(root, r),
   };
   const report: ImproveReport = {
     runId,
@@ -63,6 +74,9 @@ export async function runImprove(options: ImproveOptions, events?: EventBus): Pr
     files: { markdown: '', json: '' },
   };
   await writeRunState(repo.root, newRunState(runId, worktreeRoot));
+  root.emit('run.started', { task: root.describeLineage(), tenantId: root.tenantId, budget: {} });
+  root.emit('agent.started', { task: `improve ${repo.root}`, fingerprint: root.fingerprint });
+  let failure: unknown;
   try {
     if (options.dryRun) {
       const cycle = new Cycle(ctx, 1, repo.head);
@@ -82,8 +96,12 @@ export async function runImprove(options: ImproveOptions, events?: EventBus): Pr
     report.finishedAt = new Date().toISOString();
     report.files = await writeRunReport(join(repo.root, OWN_DIR, 'improve', 'reports'), report);
     return report;
+  } catch (error) {
+    failure = error;
+    throw error;
   } finally {
     await updateRunState(repo.root, runId, { status: 'finished', phase: 'done' });
+    finishRoot(root, failure, report);
   }
 }
 
@@ -124,8 +142,7 @@ async function runCycles(ctx: RunContext, report: ImproveReport, events?: EventB
       report.commands = describeCommands(cycle);
       const merge = cycleReport.merge!;
       emitMerge(
-        events,
-        ctx.runId,
+        ctx.ctx,
         merge.target.branch,
         merge.merged,
         merge.dropped.map((d) => d.branch),
@@ -147,40 +164,46 @@ function describeCommands(cycle: Cycle): Record<string, string> {
   );
 }
 
-function emitCandidate(events: EventBus | undefined, runId: string, r: CandidateResult): void {
-  events?.emit({
-    type: 'improve.candidate',
+function finishRoot(root: CascadeContext, failure: unknown, report: ImproveReport): void {
+  const outcome: Outcome =
+    failure === undefined ? 'succeeded' : failure instanceof ImproveCancelledError ? 'cancelled' : 'failed';
+  const summary = report.cycles
+    .map(
+      (c) =>
+        `cycle ${c.cycle}: ${c.results.filter((r) => r.outcome === 'kept').length} kept, ${c.merge?.merged.length ?? 0} merged`,
+    )
+    .join('; ');
+  const end =
+    failure === undefined
+      ? { outcome, output: summary || 'planned only' }
+      : {
+          outcome,
+          error: failure instanceof Error ? failure.message : String(failure),
+          ...(isSwarmError(failure) ? { errorCode: failure.code } : {}),
+        };
+  root.emit('agent.finished', end);
+  root.emit('run.finished', end);
+  root.release();
+}
+
+function emitCandidate(root: CascadeContext, r: CandidateResult): void {
+  const { runId } = root;
+  root.emit('improve.candidate', {
     runId,
-    nodeId: runId,
-    agent: 'improve',
-    depth: 0,
-    ts: Date.now(),
-    data: {
-      runId,
-      candidateId: r.candidateId,
-      skill: r.skill,
-      outcome: r.outcome,
-      reason: r.reason,
-      ...(r.branch ? { branch: r.branch } : {}),
-    },
+    candidateId: r.candidateId,
+    skill: r.skill,
+    outcome: r.outcome,
+    reason: r.reason,
+    ...(r.branch ? { branch: r.branch } : {}),
   });
 }
 
 function emitMerge(
-  events: EventBus | undefined,
-  runId: string,
+  root: CascadeContext,
   target: string,
   merged: string[],
   dropped: string[],
   outcome: 'fast_forwarded' | 'integrated' | 'nothing_merged',
 ): void {
-  events?.emit({
-    type: 'improve.merge',
-    runId,
-    nodeId: runId,
-    agent: 'improve',
-    depth: 0,
-    ts: Date.now(),
-    data: { runId, target, merged, dropped, outcome },
-  });
+  root.emit('improve.merge', { runId: root.runId, target, merged, dropped, outcome });
 }

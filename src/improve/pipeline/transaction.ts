@@ -153,8 +153,8 @@ async function applySkills(
       gates.push({ gate: 'apply', ok: true, detail: skill.name, durationMs: Date.now() - started });
       return { skill, outcome };
     } catch (error) {
-      if (!(error instanceof SkillError)) throw error;
       const notApplicable = error instanceof SkillNotApplicableError;
+      if (!notApplicable && !(error instanceof SkillError)) throw error;
       const reason = notApplicable ? error.reason : error.message;
       gates.push({
         gate: 'apply',
