@@ -125,12 +125,8 @@ export class AgentRegistry {
   }
 
   /** Every `toolSearch` entry of every manifest, normalised. */
-  toolSearches(): { agent: string; matching: string; k: number }[] {
-    return this.list().flatMap(({ manifest }) =>
-      manifest.toolSearch.map((s) =>
-        typeof s === 'string' ? { agent: manifest.name, matching: s, k: 3 } : { agent: manifest.name, ...s },
-      ),
-    );
+  toolSearches(): ToolSearch[] {
+    return this.list().flatMap(({ manifest }) => toolSearchesOf(manifest));
   }
 
   /** The same agents, each also given the tools its searches found (`find` answers from the tool index). */
@@ -153,6 +149,19 @@ export class AgentRegistry {
     }
     return new AgentRegistry(agents);
   }
+}
+
+export interface ToolSearch {
+  agent: string;
+  matching: string;
+  k: number;
+}
+
+/** A manifest's `toolSearch` entries, with the default k filled in. */
+export function toolSearchesOf(manifest: AgentManifest): ToolSearch[] {
+  return manifest.toolSearch.map((s) =>
+    typeof s === 'string' ? { agent: manifest.name, matching: s, k: 3 } : { agent: manifest.name, ...s },
+  );
 }
 
 export function manifestFiles(dir: string): string[] {
