@@ -28,11 +28,7 @@ export interface StartOptions {
   input?: Record<string, unknown>;
 }
 
-type StepEventData = {
-  status: 'succeeded' | 'failed' | 'skipped' | 'waiting';
-  error?: string;
-  reason?: string;
-};
+type StepEventData = Omit<EventData['step.finished'], 'stepId' | 'kind'>;
 
 /**
  * Durable workflows on any engine backend. Each step runs as a task; its
@@ -251,6 +247,8 @@ export class WorkflowEngine {
       this.stepEvent(run, runId, workflow, stepId, {
         status: outcome.status,
         ...(decision.approved ? {} : { error: 'rejected' }),
+        ...(decision.by ? { by: decision.by } : {}),
+        ...(decision.note ? { note: decision.note } : {}),
       });
     }
     return this.advance(runId);

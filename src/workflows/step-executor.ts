@@ -208,9 +208,13 @@ export class StepExecutor {
       (budget.tokens !== undefined && budget.tokens <= 0) ||
       (budget.usd !== undefined && budget.usd <= 0)
     ) {
-      throw new PermanentTaskError(
-        `the run's budget is spent (${JSON.stringify(run.spent)} of ${JSON.stringify(run.budget)})`,
-      );
+      const message = `the run's budget is spent (${JSON.stringify(run.spent)} of ${JSON.stringify(run.budget)})`;
+      // a refusal like the context's own budget guard: metrics, traces and the audit log see it
+      this.emit(run, ctx.task.runId, 'guard.tripped', {
+        guard: 'budget',
+        message: `step "${ctx.step.id}": ${message}`,
+      });
+      throw new PermanentTaskError(message);
     }
     const spent = { tokens: 0, usd: 0 };
     try {
@@ -282,7 +286,7 @@ export class StepExecutor {
     }
   }
 
-  private emit<T extends 'step.started' | 'step.finished'>(
+  private emit<T extends 'step.started' | 'step.finished' | 'guard.tripped'>(
     run: RunRecord,
     runId: string,
     type: T,

@@ -134,17 +134,56 @@ describe('decision audit log of real runs', () => {
       ],
     } as unknown as WorkflowDefinition);
     expect((await engine.settled(runId)).status).toBe('waiting');
-    await engine.approve(runId, 'gate', { approved: true, by: 'ana' });
+    await engine.approve(runId, 'gate', { approved: true, by: 'ana', note: 'release window open' });
     expect((await engine.settled(runId)).status).toBe('succeeded');
     await obs.close();
     obs = undefined;
     const log = records(observed.file);
-    expect(log.map((r) => [r.kind, r.runId])).toEqual([
-      ['approval', runId],
-      ['tool.call', runId],
+    expect(log.map((r) => [r.kind, r.actor, r.runId])).toEqual([
+      ['approval', 'ana', runId],
+      ['tool.call', 'workflow', runId],
     ]);
-    expect(log[0]!.data).toMatchObject({ stepId: 'gate', approved: true });
+    expect(log[0]!.data).toMatchObject({ stepId: 'gate', approved: true, note: 'release window open' });
     expect(log[1]!.data).toMatchObject({ tool: 'write_note', ok: true });
+  });
+});
+
+describe('budget refusals between workflow steps', () => {
+  it('records the refusal of a step whose run has spent its budget', async () => {
+    h = await startHarness({
+      agents: { writer: { maxTokens: 50 } },
+      // the server reports far more tokens than the worst case reserved: the run ends up over budget
+      scenario: {
+        rules: [{ reply: { content: 'draft', usage: { promptTokens: 3000, completionTokens: 5 } } }],
+      },
+    });
+    const observed = await observe(h);
+    obs = observed.obs;
+    backend = new SqliteBackend(join(h.dir, 'engine.db'));
+    const engine = await WorkflowEngine.open(backend, runtimeStepRunner(h.runtime), {
+      events: h.runtime.events,
+      leaseMs: 5000,
+    });
+    worker = engine.worker(1).start();
+    const runId = await engine.start(
+      {
+        name: 'costly',
+        steps: [
+          { id: 'first', agent: 'writer', task: 'write' },
+          { id: 'second', agent: 'writer', task: 'write more', needs: ['first'] },
+        ],
+      } as unknown as WorkflowDefinition,
+      { budget: { tokens: 2000 } },
+    );
+    const run = await engine.settled(runId);
+    expect(run.status).toBe('failed');
+    await obs.close();
+    obs = undefined;
+    const log = records(observed.file);
+    expect(log.map((r) => [r.kind, r.actor, r.runId])).toEqual([
+      ['budget.refusal', 'workflow:costly', runId],
+    ]);
+    expect(String(log[0]!.data.message)).toMatch(/^step "second": the run's budget is spent/);
   });
 });
 

@@ -34,12 +34,14 @@ export class AuditRecorder {
     this.sink.append({
       kind: entry.kind,
       runId: event.runId,
-      actor: event.agent,
+      actor: entry.actor ?? event.agent,
       data: this.options.redactor.value({ nodeId: event.nodeId, depth: event.depth, ...entry.data }),
     });
   }
 
-  private entry(event: AnyEvent): { kind: string; data: Record<string, unknown> } | undefined {
+  private entry(
+    event: AnyEvent,
+  ): { kind: string; actor?: string; data: Record<string, unknown> } | undefined {
     switch (event.type) {
       case 'delegation':
         return {
@@ -75,9 +77,12 @@ export class AuditRecorder {
           return undefined;
         return {
           kind: 'approval',
+          // the person who decided, when the approval names one
+          ...(event.data.by ? { actor: event.data.by } : {}),
           data: {
             stepId: event.data.stepId,
             approved: event.data.status === 'succeeded',
+            ...(event.data.note ? { note: clipText(event.data.note, TEXT_LIMIT) } : {}),
             ...(event.data.error ? { error: clipText(event.data.error, TEXT_LIMIT) } : {}),
           },
         };
