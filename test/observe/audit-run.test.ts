@@ -61,6 +61,17 @@ async function observe(harness: Harness): Promise<{ obs: Observability; file: st
   return { obs: o, file };
 }
 
+/** A workflow engine on SQLite with one worker, both closed after the test. */
+async function startEngine(harness: Harness): Promise<WorkflowEngine> {
+  backend = new SqliteBackend(join(harness.dir, 'engine.db'));
+  const engine = await WorkflowEngine.open(backend, runtimeStepRunner(harness.runtime), {
+    events: harness.runtime.events,
+    leaseMs: 5000,
+  });
+  worker = engine.worker(1).start();
+  return engine;
+}
+
 describe('decision audit log of real runs', () => {
   it('records delegations, side-effect tool calls and budget refusals, not read-only calls', async () => {
     h = await startHarness({
@@ -120,12 +131,7 @@ describe('decision audit log of real runs', () => {
     h = await startHarness({ agents: {}, tools: [writeNote], scenario: { rules: [] } });
     const observed = await observe(h);
     obs = observed.obs;
-    backend = new SqliteBackend(join(h.dir, 'engine.db'));
-    const engine = await WorkflowEngine.open(backend, runtimeStepRunner(h.runtime), {
-      events: h.runtime.events,
-      leaseMs: 5000,
-    });
-    worker = engine.worker(1).start();
+    const engine = await startEngine(h);
     const runId = await engine.start({
       name: 'gated',
       steps: [
@@ -159,12 +165,7 @@ describe('budget refusals between workflow steps', () => {
     });
     const observed = await observe(h);
     obs = observed.obs;
-    backend = new SqliteBackend(join(h.dir, 'engine.db'));
-    const engine = await WorkflowEngine.open(backend, runtimeStepRunner(h.runtime), {
-      events: h.runtime.events,
-      leaseMs: 5000,
-    });
-    worker = engine.worker(1).start();
+    const engine = await startEngine(h);
     const runId = await engine.start(
       {
         name: 'costly',
