@@ -7,6 +7,14 @@ export function registerAudit(program: Command, globals: () => { config?: string
     .command('audit')
     .description(
       'the decision audit log: delegations, side-effect tool calls, refusals, approvals, edits, merges',
+    )
+    .addHelpText(
+      'after',
+      `
+Runs, workflows and workers append to .swarm/audit.jsonl (config: audit.file).
+
+Example:
+  $ swarm audit verify`,
     );
   audit
     .command('verify')
