@@ -4,7 +4,7 @@ import { testStrength, weakening } from './test-strength.js';
 describe('testStrength', () => {
   it('counts cases, assertions and skips across JS, Python and Go', () => {
     const js = "it('a', () => { expect(1).toBe(1); assert.equal(2, 2); });\ntest.skip('b', () => {});";
-    expect(testStrength(js)).toEqual({ cases: 1, assertions: 2, skipped: 1 });
+    expect(testStrength(js)).toEqual({ cases: 2, assertions: 2, skipped: 1 });
     const py = 'def test_one():\n    assert 1 == 1\n\ndef test_two():\n    self.assertEqual(1, 1)\n';
     expect(testStrength(py)).toMatchObject({ cases: 2, assertions: 2 });
     const go = 'func TestX(t *testing.T) {\n  if x { t.Fatalf("no") }\n}\n';

@@ -5,7 +5,8 @@ export interface TestStrength {
   skipped: number;
 }
 
-const CASE = /\b(?:it|test)(?:\.each\s*\([^)]*\))?\s*\(|^\s*def test_\w*|^\s*func Test\w*|#\[test\]/gm;
+const CASE =
+  /\b(?:it|test)(?:\.(?:skip|only|todo|concurrent))?(?:\.each\s*\([^)]*\))?\s*\(|^\s*def test_\w*|^\s*func Test\w*|#\[test\]/gm;
 const ASSERTION =
   /\bexpect\s*\(|\bassert(?:_\w+|\.\w+)?\s*[(\s]|\bself\.assert\w+\s*\(|\bt\.(?:Error|Errorf|Fatal|Fatalf)\s*\(|\bassert(?:_eq|_ne)?!\s*\(/g;
 const SKIP =
