@@ -1,22 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ALL_TESTS, compareToBaseline, runBaseline } from '../../src/improve/analyse/baseline.js';
 import { detectCommands } from '../../src/improve/analyse/commands.js';
 import { writeTree } from '../support/harness.js';
+import { tempProjects } from './temp-projects.js';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function repo(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'swarm-baseline-test-'));
-  dirs.push(dir);
-  writeTree(dir, files);
-  return dir;
-}
+const repo = tempProjects('baseline');
 
 const nodeTests = (body: string) => ({
   'package.json': JSON.stringify({ name: 'fixture', type: 'module', scripts: { test: 'node --test' } }),
@@ -107,23 +97,25 @@ describe('runBaseline with node --test', () => {
 
 describe('runBaseline with vitest and tsc', () => {
   it('reads vitest JSON per test and tsc errors, and only new type errors count', async () => {
-    const dir = repo({
-      'package.json': JSON.stringify({ name: 'fixture', type: 'module', scripts: { test: 'vitest run' } }),
-      'tsconfig.json': JSON.stringify({
-        compilerOptions: {
-          strict: true,
-          noEmit: true,
-          module: 'nodenext',
-          target: 'es2022',
-          skipLibCheck: true,
-        },
-        include: ['src'],
-      }),
-      'src/a.ts': "export const n: number = 'old';\n",
-      'src/a.test.ts':
-        "import { expect, it } from 'vitest';\nit('passes', () => expect(1).toBe(1));\nit('fails', () => expect(1).toBe(2));\n",
-    });
-    symlinkSync(resolve('node_modules'), join(dir, 'node_modules'));
+    const dir = repo(
+      {
+        'package.json': JSON.stringify({ name: 'fixture', type: 'module', scripts: { test: 'vitest run' } }),
+        'tsconfig.json': JSON.stringify({
+          compilerOptions: {
+            strict: true,
+            noEmit: true,
+            module: 'nodenext',
+            target: 'es2022',
+            skipLibCheck: true,
+          },
+          include: ['src'],
+        }),
+        'src/a.ts': "export const n: number = 'old';\n",
+        'src/a.test.ts':
+          "import { expect, it } from 'vitest';\nit('passes', () => expect(1).toBe(1));\nit('fails', () => expect(1).toBe(2));\n",
+      },
+      { nodeModules: true },
+    );
     const tsc = { argv: [resolve('node_modules/.bin/tsc'), '--noEmit', '-p', '.'], source: 'test' };
     const commands = { test: { argv: ['npm', 'test'], source: 'test' }, typecheck: tsc };
     const before = await runBaseline(dir, commands, { timeoutMs: 120_000 });

@@ -1,16 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SkillNotApplicableError } from '../../src/improve/codemods/errors.js';
 import { lazyLoadImport } from '../../src/improve/codemods/lazy-load/lazy-load.js';
-import { writeTree } from '../support/harness.js';
-
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+import { tempProjects } from './temp-projects.js';
 
 const heavy = [
   "console.log('heavy loaded');",
@@ -43,35 +37,35 @@ const cli = [
   '',
 ].join('\n');
 
+const temp = tempProjects('lazy');
 function project(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'swarm-lazy-'));
-  dirs.push(dir);
-  writeTree(dir, {
-    'package.json': JSON.stringify({ name: 'lazy-fixture', type: 'module' }),
-    'tsconfig.json': JSON.stringify({
-      compilerOptions: {
-        strict: true,
-        module: 'nodenext',
-        target: 'es2022',
-        outDir: 'dist',
-        verbatimModuleSyntax: true,
-        noUnusedLocals: true,
-        skipLibCheck: true,
-        types: ['node'],
-      },
-      include: ['src'],
-    }),
-    'src/heavy.ts': heavy,
-    'src/main.ts': [
-      "import { compute, many, start } from './cli.js';",
-      "console.log('started');",
-      "if (process.argv[2] === 'run') console.log(await compute(2, { fast: true }), await start(), await many([1, 2]));",
-      '',
-    ].join('\n'),
-    ...files,
-  });
-  symlinkSync(resolve('node_modules'), join(dir, 'node_modules'));
-  return dir;
+  return temp(
+    {
+      'package.json': JSON.stringify({ name: 'lazy-fixture', type: 'module' }),
+      'tsconfig.json': JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          module: 'nodenext',
+          target: 'es2022',
+          outDir: 'dist',
+          verbatimModuleSyntax: true,
+          noUnusedLocals: true,
+          skipLibCheck: true,
+          types: ['node'],
+        },
+        include: ['src'],
+      }),
+      'src/heavy.ts': heavy,
+      'src/main.ts': [
+        "import { compute, many, start } from './cli.js';",
+        "console.log('started');",
+        "if (process.argv[2] === 'run') console.log(await compute(2, { fast: true }), await start(), await many([1, 2]));",
+        '',
+      ].join('\n'),
+      ...files,
+    },
+    { nodeModules: true },
+  );
 }
 
 function build(dir: string): (...args: string[]) => string {

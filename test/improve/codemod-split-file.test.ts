@@ -1,26 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { analyseRepo } from '../../src/improve/analyse/index.js';
 import { SkillNotApplicableError } from '../../src/improve/codemods/errors.js';
 import { splitFile } from '../../src/improve/codemods/split-file/split-file.js';
-import { writeTree } from '../support/harness.js';
 import { splitFixture } from './split-fixture.js';
+import { tempProjects } from './temp-projects.js';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function project(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'swarm-split-'));
-  dirs.push(dir);
-  writeTree(dir, files);
-  symlinkSync(resolve('node_modules'), join(dir, 'node_modules'));
-  return dir;
-}
+const temp = tempProjects('split');
+const project = (files: Record<string, string>) => temp(files, { nodeModules: true });
 
 /** Compiles with the real tsc (throws with its errors if any) and runs the entry point. */
 function buildAndRun(dir: string): string {
