@@ -4,6 +4,11 @@
  * (the floor any proxy pays), and through the gateway, at concurrency 1, 16
  * and 64. Each server runs in its own process; targets are measured in
  * alternating rounds so drift in the machine's load hits all of them alike.
+ * A second pair measures a cloud provider backend: the Anthropic Messages
+ * request sent to the simulator directly, against the OpenAI request sent
+ * to a gateway whose backend is `provider: anthropic` on that simulator
+ * (converted to a model-layer call, the AI SDK's Anthropic provider, and
+ * back to OpenAI's format).
  *
  *   npx tsx bench/gateway-overhead.ts [--rounds 3]
  */
@@ -15,10 +20,15 @@ const rounds = numberArg('--rounds', 3);
 const CONCURRENCY = [1, 16, 64];
 /** Requests per measured run at each concurrency. */
 const REQUESTS: Record<number, number> = { 1: 1_500, 16: 6_400, 64: 9_600 };
-const TARGETS = ['direct', 'proxy', 'gateway'] as const;
+const TARGETS = ['direct', 'proxy', 'gateway', 'direct-anthropic', 'provider'] as const;
 type Target = (typeof TARGETS)[number];
+/** The provider backend needs a key variable; the simulator takes any key. */
+process.env.BENCH_ANTHROPIC_KEY = 'sk-bench';
 
-const sim = await serve('sim', JSON.stringify({ models: ['m'], rules: [{ reply: { content: 'ok' } }] }));
+const sim = await serve(
+  'sim',
+  JSON.stringify({ models: ['m', 'claude-haiku-4-5'], rules: [{ reply: { content: 'ok' } }] }),
+);
 const upstream = sim.urls[0] as string;
 const proxy = await serve('proxy', upstream);
 const gateway = await serve(
@@ -28,21 +38,44 @@ const gateway = await serve(
     backends: [{ name: 'sim', url: upstream, type: 'vllm', models: ['m'] }],
   }),
 );
+const provider = await serve(
+  'gateway',
+  JSON.stringify({
+    listen: { port: 0 },
+    backends: [
+      {
+        name: 'claude',
+        type: 'provider',
+        provider: 'anthropic',
+        url: upstream,
+        apiKeyEnv: 'BENCH_ANTHROPIC_KEY',
+        models: { m: 'claude-haiku-4-5' },
+      },
+    ],
+  }),
+);
 const url: Record<Target, string> = {
-  direct: upstream,
-  proxy: proxy.urls[0] as string,
-  gateway: gateway.urls[0] as string,
+  direct: `${upstream}/chat/completions`,
+  proxy: `${proxy.urls[0]}/chat/completions`,
+  gateway: `${gateway.urls[0]}/chat/completions`,
+  'direct-anthropic': `${upstream}/messages`,
+  provider: `${provider.urls[0]}/chat/completions`,
 };
 
-const bodies = {
-  plain: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hello' }], max_tokens: 16 }),
-  stream: JSON.stringify({
-    model: 'm',
+const openAi = (stream: boolean) =>
+  JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hello' }], max_tokens: 16, stream });
+const anthropic = (stream: boolean) =>
+  JSON.stringify({
+    model: 'claude-haiku-4-5',
     messages: [{ role: 'user', content: 'hello' }],
     max_tokens: 16,
-    stream: true,
-  }),
+    stream,
+  });
+const bodies = {
+  plain: (t: Target) => (t === 'direct-anthropic' ? anthropic(false) : openAi(false)),
+  stream: (t: Target) => (t === 'direct-anthropic' ? anthropic(true) : openAi(true)),
 };
+const processOf: Partial<Record<Target, typeof proxy>> = { proxy, gateway, provider };
 
 interface Row {
   mode: keyof typeof bodies;
@@ -59,23 +92,22 @@ interface Row {
 const rows: Row[] = [];
 for (const mode of ['plain', 'stream'] as const) {
   for (const c of CONCURRENCY) {
-    const latencies: Record<Target, number[]> = { direct: [], proxy: [], gateway: [] };
-    const throughput: Record<Target, number[]> = { direct: [], proxy: [], gateway: [] };
-    const errors: Record<Target, number> = { direct: 0, proxy: 0, gateway: 0 };
-    const cpu: Record<Target, { micros: number; requests: number }> = {
-      direct: { micros: 0, requests: 0 },
-      proxy: { micros: 0, requests: 0 },
-      gateway: { micros: 0, requests: 0 },
-    };
+    const per = <T>(make: () => T) =>
+      Object.fromEntries(TARGETS.map((t) => [t, make()])) as Record<Target, T>;
+    const latencies = per<number[]>(() => []);
+    const throughput = per<number[]>(() => []);
+    const errors = per(() => 0);
+    const cpu = per(() => ({ micros: 0, requests: 0 }));
     for (let round = 0; round < rounds; round++) {
       // Rotate the order each round, so no target always runs first (or last) in a round.
       const order = TARGETS.map((_, i) => TARGETS[(i + round) % TARGETS.length] as Target);
       for (const target of order) {
-        const path = `${url[target]}/chat/completions`;
-        await closedLoop(path, bodies[mode], c, Math.max(20, Math.ceil(200 / c)));
-        const middle = target === 'proxy' ? proxy : target === 'gateway' ? gateway : undefined;
+        const path = url[target];
+        const body = bodies[mode](target);
+        await closedLoop(path, body, c, Math.max(20, Math.ceil(200 / c)));
+        const middle = processOf[target];
         const before = await middle?.cpu();
-        const run = await closedLoop(path, bodies[mode], c, Math.ceil((REQUESTS[c] ?? 1_000) / c));
+        const run = await closedLoop(path, body, c, Math.ceil((REQUESTS[c] ?? 1_000) / c));
         const after = await middle?.cpu();
         if (before && after) {
           cpu[target].micros +=
@@ -103,7 +135,13 @@ for (const mode of ['plain', 'stream'] as const) {
     }
     const row = (t: Target) =>
       rows.find((r) => r.mode === mode && r.concurrency === c && r.target === t) as Row;
-    const [d, p, g] = [row('direct'), row('proxy'), row('gateway')];
+    const [d, p, g, a, v] = [
+      row('direct'),
+      row('proxy'),
+      row('gateway'),
+      row('direct-anthropic'),
+      row('provider'),
+    ];
     console.log(
       `${mode.padEnd(6)} c=${String(c).padEnd(3)} p50 direct ${d.p50Ms.toFixed(3)} proxy ${p.p50Ms.toFixed(3)} gateway ${g.p50Ms.toFixed(3)} ms ` +
         `(added: proxy +${(p.p50Ms - d.p50Ms).toFixed(3)}, gateway +${(g.p50Ms - d.p50Ms).toFixed(3)}) | ` +
@@ -111,10 +149,14 @@ for (const mode of ['plain', 'stream'] as const) {
         `(gateway/proxy ${((g.requestsPerSecond / p.requestsPerSecond) * 100).toFixed(1)}%) | ` +
         `CPU/request proxy ${p.middleCpuMicros.toFixed(0)} µs, gateway ${g.middleCpuMicros.toFixed(0)} µs | errors ${d.errors + p.errors + g.errors}`,
     );
+    console.log(
+      `${''.padEnd(6)} provider backend: p50 direct ${a.p50Ms.toFixed(3)} through the gateway ${v.p50Ms.toFixed(3)} ms (added +${(v.p50Ms - a.p50Ms).toFixed(3)}) | ` +
+        `req/s direct ${a.requestsPerSecond.toFixed(0)} gateway ${v.requestsPerSecond.toFixed(0)} | CPU/request ${v.middleCpuMicros.toFixed(0)} µs | errors ${a.errors + v.errors}`,
+    );
   }
 }
 
-await Promise.all([gateway.stop(), proxy.stop()]);
+await Promise.all([gateway.stop(), proxy.stop(), provider.stop()]);
 await sim.stop();
 const out = {
   bench: 'gateway-overhead',
