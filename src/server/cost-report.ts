@@ -1,19 +1,5 @@
 import type Database from 'better-sqlite3';
-
-export const COST_GROUPINGS = ['run', 'agent', 'model', 'tenant', 'day', 'month'] as const;
-export type CostGrouping = (typeof COST_GROUPINGS)[number];
-
-export interface CostGroup {
-  key: string;
-  costUsd: number;
-  inputTokens: number;
-  outputTokens: number;
-  /** Model calls counted in the group. */
-  calls: number;
-  runs: number;
-  /** The run's own budget (by run only), in USD, when it had one. */
-  budgetUsd?: number | null;
-}
+import type { CostGroup, CostGrouping } from './schemas.js';
 
 export interface CostQuery {
   by: CostGrouping;

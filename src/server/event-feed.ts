@@ -1,5 +1,6 @@
 import type { SecretRedactor } from '../observe/index.js';
-import type { ApiEvent, StoreReader } from './store-reader.js';
+import type { ApiEvent } from './schemas.js';
+import type { StoreReader } from './store-reader.js';
 
 const BATCH = 1000;
 /** A client whose unsent data passes this is dropped; it resumes from its Last-Event-ID and loses nothing. */

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { COST_GROUPINGS } from './cost-report.js';
+
+export const COST_GROUPINGS = ['run', 'agent', 'model', 'tenant', 'day', 'month'] as const;
+export type CostGrouping = (typeof COST_GROUPINGS)[number];
 
 /** Every error response. */
 export const errorBody = z.object({
@@ -156,7 +158,7 @@ export const costsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
-const costGroup = z.object({
+export const costGroup = z.object({
   key: z.string().nullable(),
   costUsd: z.number(),
   inputTokens: z.number(),
@@ -202,3 +204,64 @@ export const fleetResponse = z.object({
 });
 
 export const looseObject = z.record(z.string(), z.unknown());
+
+export const workflowFiles = z.object({
+  workflows: z.array(
+    z.object({
+      name: z.string(),
+      file: z.string(),
+      description: z.string().optional(),
+      steps: z.number().optional(),
+      error: z.string().optional().describe('Why the file cannot be started.'),
+    }),
+  ),
+});
+
+export const workflowDag = z.object({
+  runId: z.string(),
+  name: z.string(),
+  status: z.string(),
+  error: z.string().optional(),
+  input: looseObject,
+  steps: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.string(),
+      needs: z.array(z.string()),
+      description: z.string().optional(),
+      detail: z.string().optional(),
+      status: z.string(),
+      attempts: z.number(),
+      error: z.string().optional(),
+      reason: z.string().optional(),
+      output: z.unknown(),
+    }),
+  ),
+});
+
+export const agentList = z.object({
+  agents: z.array(
+    z.object({
+      name: z.string(),
+      description: z.string(),
+      model: z.union([z.string(), z.array(z.string())]).optional(),
+      tools: z.array(z.string()),
+      delegates: z.array(z.string()),
+      limits: z.record(z.string(), z.unknown()),
+      structuredOutput: z.boolean(),
+      file: z.string(),
+    }),
+  ),
+});
+
+/** The shapes the API sends, for its clients (the dashboard imports these types). */
+export type RunRowBody = z.infer<typeof runRow>;
+export type NodeRowBody = z.infer<typeof nodeRow>;
+export type ApiEvent = z.infer<typeof apiEvent>;
+export type SwarmSnapshot = z.infer<typeof swarmSnapshot>;
+export type CostGroup = z.infer<typeof costGroup>;
+export type CostResponse = z.infer<typeof costResponse>;
+export type FleetResponse = z.infer<typeof fleetResponse>;
+export type WorkflowDagBody = z.infer<typeof workflowDag>;
+export type WorkflowFileBody = z.infer<typeof workflowFiles>['workflows'][number];
+export type AgentBody = z.infer<typeof agentList>['agents'][number];

@@ -1,17 +1,6 @@
 import Database from 'better-sqlite3';
 import type { NodeRow, RunRow } from '../observe/index.js';
-
-/** A stored event as the API and the SSE streams send it: the store's seq is its id. */
-export interface ApiEvent {
-  seq: number;
-  runId: string;
-  nodeId: string;
-  agent: string | null;
-  depth: number | null;
-  type: string;
-  ts: number;
-  data: unknown;
-}
+import type { ApiEvent } from './schemas.js';
 
 export interface RunWithNodes {
   run: RunRow;

@@ -1,120 +1,40 @@
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
+/**
+ * The API's shapes, taken from the server's zod schemas (types only: nothing
+ * of the server is bundled), so the dashboard and the API cannot drift apart.
+ */
+import type {
+  AgentBody,
+  ApiEvent as ApiEventBody,
+  CostGroup as CostGroupBody,
+  CostResponse,
+  FleetResponse,
+  NodeRowBody,
+  RunRowBody,
+  WorkflowDagBody,
+  WorkflowFileBody,
+} from '../../src/server/schemas';
 
-export interface RunRow {
-  id: string;
-  tenantId: string;
-  agent: string;
-  task: string;
-  status: RunStatus;
-  startedAt: number;
-  finishedAt: number | null;
-  output: string | null;
-  error: string | null;
-  errorCode: string | null;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-}
+export type RunRow = RunRowBody;
+export type RunStatus = RunRow['status'];
+export type NodeRow = NodeRowBody;
+export type CostGroup = CostGroupBody;
+export type CostReport = CostResponse;
+export type WorkflowDag = WorkflowDagBody;
+export type DagStep = WorkflowDag['steps'][number];
+export type WorkflowFile = WorkflowFileBody;
+export type AgentSummary = AgentBody;
 
-export interface NodeRow {
-  id: string;
-  runId: string;
-  parentId: string | null;
-  agent: string;
-  task: string;
-  depth: number;
-  status: RunStatus;
-  startedAt: number;
-  finishedAt: number | null;
-  steps: number;
-  modelCalls: number;
-  toolCalls: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-  guard: string | null;
-  error: string | null;
-}
-
-export interface ApiEvent {
-  seq: number;
-  runId: string;
-  nodeId: string;
-  agent: string | null;
-  depth: number | null;
-  type: string;
-  ts: number;
+export type ApiEvent = Omit<ApiEventBody, 'data'> & {
   // biome-ignore lint/suspicious/noExplicitAny: event payloads differ by type and are read field by field
   data: any;
-}
+};
 
 export interface SwarmSnapshot {
   seq: number;
   runs: { run: RunRow; nodes: NodeRow[] }[];
 }
 
-export interface DagStep {
-  id: string;
-  kind: string;
-  needs: string[];
-  description?: string;
-  detail?: string;
-  status: string;
-  attempts: number;
-  error?: string;
-  reason?: string;
-  output?: unknown;
-}
-
-export interface WorkflowDag {
-  runId: string;
-  name: string;
-  status: string;
-  error?: string;
-  steps: DagStep[];
-}
-
-export interface CostGroup {
-  key: string | null;
-  costUsd: number;
-  inputTokens: number;
-  outputTokens: number;
-  calls: number;
-  runs: number;
-  budgetUsd?: number | null;
-}
-
-export interface CostReport {
-  by: string;
-  from: number;
-  to: number;
-  groups: CostGroup[];
-  total: CostGroup;
-  budgets: {
-    perRun: { usd?: number; tokens?: number };
-    dailyUsd: number | null;
-    agents: Record<string, { usd?: number; tokens?: number }>;
-  };
-}
-
-export interface Fleet {
-  node: string;
-  engine: {
-    kind: string;
-    location: string;
-    queue: { ready: number; leased: number; deadLetters: number };
-    schedulerLeader: string | null;
-  } | null;
-  workers: {
-    node: string;
-    concurrency: number;
-    inFlight: number;
-    claimed: { taskId: string; deliveries: number; since: number }[];
-  }[];
-  runs: { owned: number; sseClients: number };
-  gateway: GatewayBackend[] | null;
-}
-
+/** The gateway's BackendStatus as /api/fleet sends it. */
 export interface GatewayBackend {
   name: string;
   models: string[];
@@ -131,17 +51,4 @@ export interface GatewayBackend {
   cooldowns: number;
 }
 
-export interface AgentSummary {
-  name: string;
-  description: string;
-  delegates: string[];
-  tools: string[];
-}
-
-export interface WorkflowFile {
-  name: string;
-  file: string;
-  description?: string;
-  steps?: number;
-  error?: string;
-}
+export type Fleet = Omit<FleetResponse, 'gateway'> & { gateway: GatewayBackend[] | null };

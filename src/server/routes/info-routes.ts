@@ -3,7 +3,7 @@ import { summarise, validateManifests } from '../agent-service.js';
 import { type ApiRoute, route } from '../api-route.js';
 import { costReport } from '../cost-report.js';
 import { GatewayNotRunningError, InvalidRequestError } from '../errors.js';
-import { costResponse, costsQuery, fleetResponse, validateAgentBody } from '../schemas.js';
+import { agentList, costResponse, costsQuery, fleetResponse, validateAgentBody } from '../schemas.js';
 import type { ServerDeps } from '../server-deps.js';
 
 const DAY_MS = 86_400_000;
@@ -18,21 +18,6 @@ function instant(name: string, text: string | undefined, fallback: number): numb
   }
   return value;
 }
-
-const agentList = z.object({
-  agents: z.array(
-    z.object({
-      name: z.string(),
-      description: z.string(),
-      model: z.union([z.string(), z.array(z.string())]).optional(),
-      tools: z.array(z.string()),
-      delegates: z.array(z.string()),
-      limits: z.record(z.string(), z.unknown()),
-      structuredOutput: z.boolean(),
-      file: z.string(),
-    }),
-  ),
-});
 
 const validation = z.object({
   ok: z.boolean(),

@@ -1,42 +1,8 @@
 import { z } from 'zod';
 import { type ApiRoute, route } from '../api-route.js';
-import { accepted, approveBody, looseObject, startWorkflowBody } from '../schemas.js';
+import { accepted, approveBody, startWorkflowBody, workflowDag, workflowFiles } from '../schemas.js';
 import type { ServerDeps } from '../server-deps.js';
 import { requireWorkflows } from './run-routes.js';
-
-const workflowFiles = z.object({
-  workflows: z.array(
-    z.object({
-      name: z.string(),
-      file: z.string(),
-      description: z.string().optional(),
-      steps: z.number().optional(),
-      error: z.string().optional().describe('Why the file cannot be started.'),
-    }),
-  ),
-});
-
-const dag = z.object({
-  runId: z.string(),
-  name: z.string(),
-  status: z.string(),
-  error: z.string().optional(),
-  input: looseObject,
-  steps: z.array(
-    z.object({
-      id: z.string(),
-      kind: z.string(),
-      needs: z.array(z.string()),
-      description: z.string().optional(),
-      detail: z.string().optional(),
-      status: z.string(),
-      attempts: z.number(),
-      error: z.string().optional(),
-      reason: z.string().optional(),
-      output: z.unknown(),
-    }),
-  ),
-});
 
 export function workflowRoutes(d: ServerDeps): ApiRoute<never, never>[] {
   return [
@@ -66,7 +32,7 @@ export function workflowRoutes(d: ServerDeps): ApiRoute<never, never>[] {
       path: '/api/workflows/runs/:id',
       tag: 'workflows',
       summary: 'A workflow run as a DAG: every step with its dependencies and state',
-      response: dag,
+      response: workflowDag,
       handler: ({ params }) => requireWorkflows(d).dag(d.runtime.store.resolveRunId(params.id!)),
     }),
     route({

@@ -1,36 +1,21 @@
-import { useEffect, useState } from 'react';
-import { api, errorText } from '../api';
+import { api } from '../api';
 import { BarChart, DayChart } from '../components/bar-chart';
 import { formatTokens, formatUsd, shortId } from '../format';
+import { usePolling } from '../polling';
 import type { CostReport } from '../types';
 
 type Reports = Record<'agent' | 'model' | 'day' | 'run', CostReport>;
 
 /** Spend by agent, model and day over the last 30 days, against the configured budgets. */
+async function loadReports(): Promise<Reports> {
+  const [agent, model, day, run] = await Promise.all(
+    (['agent', 'model', 'day', 'run'] as const).map((by) => api<CostReport>(`/api/costs?by=${by}&limit=20`)),
+  );
+  return { agent: agent!, model: model!, day: day!, run: run! };
+}
+
 export function CostsPage() {
-  const [reports, setReports] = useState<Reports>();
-  const [problem, setProblem] = useState<string>();
-  useEffect(() => {
-    let stopped = false;
-    const load = async () => {
-      try {
-        const [agent, model, day, run] = await Promise.all(
-          (['agent', 'model', 'day', 'run'] as const).map((by) =>
-            api<CostReport>(`/api/costs?by=${by}&limit=20`),
-          ),
-        );
-        if (!stopped) setReports({ agent: agent!, model: model!, day: day!, run: run! });
-      } catch (error) {
-        if (!stopped) setProblem(errorText(error));
-      }
-    };
-    void load();
-    const timer = setInterval(load, 5000);
-    return () => {
-      stopped = true;
-      clearInterval(timer);
-    };
-  }, []);
+  const { data: reports, problem } = usePolling(loadReports, 5000);
   if (problem)
     return (
       <p className="error-line" role="alert">

@@ -1,35 +1,17 @@
-import { useEffect, useState } from 'react';
-import { api, errorText } from '../api';
+import { api } from '../api';
 import { formatDuration, shortId } from '../format';
 import { useNow } from '../frame-batcher';
+import { usePolling } from '../polling';
 import type { Fleet } from '../types';
 
 const pct = (v: number | undefined) => (v === undefined || v === null ? '–' : `${Math.round(v * 100)}%`);
 
 /** Workers and what they hold, the engine's queue depth, the scheduler leader, the gateway's backends. */
+const loadFleet = () => api<Fleet>('/api/fleet');
+
 export function FleetPage() {
-  const [fleet, setFleet] = useState<Fleet>();
-  const [problem, setProblem] = useState<string>();
+  const { data: fleet, problem } = usePolling(loadFleet, 2000);
   const now = useNow(1000);
-  useEffect(() => {
-    let stopped = false;
-    const load = () =>
-      api<Fleet>('/api/fleet')
-        .then((f) => {
-          if (stopped) return;
-          setFleet(f);
-          setProblem(undefined);
-        })
-        .catch((error: unknown) => {
-          if (!stopped) setProblem(errorText(error));
-        });
-    void load();
-    const timer = setInterval(load, 2000);
-    return () => {
-      stopped = true;
-      clearInterval(timer);
-    };
-  }, []);
   if (!fleet)
     return problem ? (
       <p className="error-line" role="alert">

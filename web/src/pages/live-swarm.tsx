@@ -1,9 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
-import { api, errorText } from '../api';
+import { api } from '../api';
 import { RunCard } from '../components/run-card';
-import { openEventStream, type StreamStatus } from '../event-stream';
+import type { StreamStatus } from '../event-stream';
 import { formatUsd } from '../format';
 import { FrameBatcher } from '../frame-batcher';
+import { followLive } from '../live-feed';
 import { SwarmModel } from '../swarm-model';
 import type { ApiEvent, SwarmSnapshot } from '../types';
 
@@ -17,35 +18,25 @@ export function LiveSwarm({ onUnauthorized }: { onUnauthorized: () => void }) {
   const [problem, setProblem] = useState<string>();
 
   useEffect(() => {
-    let close = () => {};
-    let stopped = false;
     const batcher = new FrameBatcher<ApiEvent>((events) => {
       for (const event of events) model.apply(event);
       model.prune(KEEP_FINISHED);
       setTick((t) => t + 1);
     });
-    api<SwarmSnapshot>('/api/swarm')
-      .then((snapshot) => {
-        if (stopped) return;
+    const stop = followLive({
+      load: () => api<SwarmSnapshot>('/api/swarm'),
+      loaded: (snapshot) => {
         model.load(snapshot.runs, snapshot.seq);
         setTick((t) => t + 1);
-        close = openEventStream('/api/events/stream', {
-          lastEventId: snapshot.seq,
-          onEvents: (events) => batcher.push(events),
-          onStatus: (s, detail) => {
-            setStatus(s);
-            if (s === 'unauthorized') onUnauthorized();
-            if (s === 'failed') setProblem(detail);
-          },
-        });
-      })
-      .catch((error: unknown) => {
-        if ((error as { status?: number }).status === 401) onUnauthorized();
-        setProblem(errorText(error));
-      });
+        return { path: '/api/events/stream', lastEventId: snapshot.seq };
+      },
+      onEvents: (events) => batcher.push(events),
+      setStatus,
+      setProblem,
+      onUnauthorized,
+    });
     return () => {
-      stopped = true;
-      close();
+      stop();
       batcher.cancel();
     };
   }, [model, onUnauthorized]);

@@ -6,9 +6,10 @@ import { Elapsed } from '../components/elapsed';
 import { EventTimeline } from '../components/event-timeline';
 import { LineageTree } from '../components/lineage-tree';
 import { StatusBadge } from '../components/status-badge';
-import { openEventStream, type StreamStatus } from '../event-stream';
+import type { StreamStatus } from '../event-stream';
 import { formatTokens, formatUsd } from '../format';
 import { FrameBatcher } from '../frame-batcher';
+import { followLive } from '../live-feed';
 import { SwarmModel } from '../swarm-model';
 import type { ApiEvent, DagStep, RunRow, WorkflowDag } from '../types';
 
@@ -52,9 +53,7 @@ export function RunPage({ runId, onUnauthorized }: { runId: string; onUnauthoriz
   }, [runId]);
 
   useEffect(() => {
-    let close = () => {};
-    let stopped = false;
-    const detailRef = { current: undefined as Detail | undefined };
+    let workflow = false;
     const batcher = new FrameBatcher<ApiEvent>((batch) => {
       let steps = false;
       for (const e of batch) {
@@ -63,30 +62,24 @@ export function RunPage({ runId, onUnauthorized }: { runId: string; onUnauthoriz
         if (e.type.startsWith('step.') || e.type === 'run.finished') steps = true;
       }
       setTick((t) => t + 1);
-      if (steps && detailRef.current?.workflow) void loadDag();
+      if (steps && workflow) void loadDag();
     });
-    api<Detail>(`/api/runs/${runId}`)
-      .then((d) => {
-        if (stopped) return;
-        detailRef.current = d;
+    const stop = followLive({
+      load: () => api<Detail>(`/api/runs/${runId}`),
+      loaded: (d) => {
+        workflow = d.workflow;
         setDetail(d);
         if (d.workflow) void loadDag();
-        close = openEventStream(`/api/runs/${d.run.id}/events/stream`, {
-          onEvents: (batch) => batcher.push(batch),
-          onStatus: (s, why) => {
-            setStatus(s);
-            if (s === 'unauthorized') onUnauthorized();
-            if (s === 'failed') setProblem(why);
-          },
-        });
-      })
-      .catch((error: unknown) => {
-        if ((error as { status?: number }).status === 401) onUnauthorized();
-        setProblem(errorText(error));
-      });
+        // the run's whole history, then live
+        return { path: `/api/runs/${d.run.id}/events/stream` };
+      },
+      onEvents: (batch) => batcher.push(batch),
+      setStatus,
+      setProblem,
+      onUnauthorized,
+    });
     return () => {
-      stopped = true;
-      close();
+      stop();
       batcher.cancel();
     };
   }, [runId, model, events, loadDag, onUnauthorized]);
