@@ -48,6 +48,7 @@ export class SwarmMetrics {
   private readonly modelDuration;
   private readonly tokens;
   private readonly cost;
+  private readonly cacheHits;
   private readonly toolCalls;
   private readonly delegations;
   private readonly guardTrips;
@@ -87,6 +88,11 @@ export class SwarmMetrics {
       'direction',
     ]);
     this.cost = r.counter('swarm_cost_usd_total', 'Spend in US dollars, by model.', ['model']);
+    this.cacheHits = r.counter(
+      'swarm_model_cache_hits_total',
+      'Model calls answered without an upstream call, by model and source (exact, near, coalesced).',
+      ['model', 'source'],
+    );
     this.toolCalls = r.counter('swarm_tool_calls_total', 'Tool calls, by tool and outcome.', [
       'tool',
       'outcome',
@@ -152,6 +158,12 @@ export class SwarmMetrics {
       case 'error':
         this.errors.inc([event.data.code ?? 'error']);
         break;
+      default:
+        // read by name: the model layer's cache event
+        if ((event.type as string) === 'model.cached') {
+          const { model, source } = event.data as unknown as { model: string; source: string };
+          this.cacheHits.inc([model, source]);
+        }
     }
   }
 

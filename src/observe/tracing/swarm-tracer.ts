@@ -95,6 +95,13 @@ export class SwarmTracer {
       case 'guard.tripped':
         this.nodeEvent(event, this.nodes.get(event.nodeId)?.span);
         return;
+      default:
+        // read by name: the model layer's cache event
+        if ((event.type as string) === 'model.cached')
+          this.modelCached(
+            event,
+            event.data as unknown as { model: string; source: string; latencyMs: number },
+          );
     }
   }
 
@@ -199,7 +206,31 @@ export class SwarmTracer {
   }
 
   private modelCall(event: SwarmEvent<'model.call'>): void {
-    const started = event.ts - event.data.latencyMs;
+    const span = this.chatSpan(event, event.data.model, event.ts - event.data.latencyMs, {
+      'gen_ai.usage.input_tokens': event.data.inputTokens,
+      'gen_ai.usage.output_tokens': event.data.outputTokens,
+      'swarm.usage.cached_tokens': event.data.cachedTokens,
+      'swarm.cost_usd': event.data.costUsd,
+      'swarm.attempt': event.data.attempt,
+      ...(event.data.finishReason ? { 'gen_ai.response.finish_reasons': [event.data.finishReason] } : {}),
+    });
+    if (!event.data.ok) span.setAttribute('error.type', 'model_call_failed');
+    this.finish(span, event.data.ok ? 'succeeded' : 'failed', event.data.error, event.ts);
+  }
+
+  /** A call answered from the response cache or coalesced with an identical one: no tokens, no cost. */
+  private modelCached(event: AnyEvent, data: { model: string; source: string; latencyMs: number }): void {
+    const span = this.chatSpan(event, data.model, event.ts - data.latencyMs, {
+      'gen_ai.usage.input_tokens': 0,
+      'gen_ai.usage.output_tokens': 0,
+      'swarm.cost_usd': 0,
+      'swarm.cache': data.source,
+    });
+    this.finish(span, 'succeeded', undefined, event.ts);
+  }
+
+  /** A model call's span; a call after the node's last step ended starts the next step. */
+  private chatSpan(event: AnyEvent, modelRef: string, started: number, usage: Attributes): Span {
     const node = this.nodes.get(event.nodeId);
     if (node?.stepDone) {
       node.step?.end(started);
@@ -207,8 +238,8 @@ export class SwarmTracer {
       node.stepDone = false;
     }
     const parent = node ? this.stepContext(node, started) : this.fallbackParent(event.runId);
-    const [provider, model] = splitModel(event.data.model);
-    const span = this.tracing.tracer.startSpan(
+    const [provider, model] = splitModel(modelRef);
+    return this.tracing.tracer.startSpan(
       `chat ${model}`,
       {
         kind: SpanKind.CLIENT,
@@ -218,19 +249,12 @@ export class SwarmTracer {
           'gen_ai.provider.name': provider,
           'gen_ai.system': provider,
           'gen_ai.request.model': model,
-          'gen_ai.usage.input_tokens': event.data.inputTokens,
-          'gen_ai.usage.output_tokens': event.data.outputTokens,
-          'swarm.usage.cached_tokens': event.data.cachedTokens,
-          'swarm.cost_usd': event.data.costUsd,
-          'swarm.attempt': event.data.attempt,
-          ...(event.data.finishReason ? { 'gen_ai.response.finish_reasons': [event.data.finishReason] } : {}),
+          ...usage,
           ...this.nodeLineage(event, node),
         },
       },
       parent,
     );
-    if (!event.data.ok) span.setAttribute('error.type', 'model_call_failed');
-    this.finish(span, event.data.ok ? 'succeeded' : 'failed', event.data.error, event.ts);
   }
 
   private toolCall(event: SwarmEvent<'tool.call'>): void {
