@@ -16,9 +16,26 @@ let page: Page;
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   s = await startServerHarness({
-    agents: delegationAgents,
+    agents: { ...delegationAgents, patcher: { tools: ['read_file'] } },
+    files: {
+      'fix.patch':
+        '--- a/greet.ts\n+++ b/greet.ts\n@@ -1,2 +1,2 @@\n-export const greet = "hi";\n+export const greet = "hello";\n export default greet;\n',
+    },
     // each model reply takes 400 ms: the tree visibly grows one delegation at a time
-    scenario: delegationScenario(400),
+    scenario: {
+      rules: [
+        // an agent whose tool result is an edit's diff
+        {
+          match: { system: 'You are patcher', lastToolResult: '.' },
+          reply: { content: 'the patch is ready' },
+        },
+        {
+          match: { system: 'You are patcher' },
+          reply: { toolCalls: [{ name: 'read_file', arguments: { path: 'fix.patch' } }] },
+        },
+        ...(delegationScenario(400).rules ?? []),
+      ],
+    },
     config: { prices: { 'sim:sim-model': { input: 3, output: 15 } } },
     workflowFiles: { 'release.yaml': APPROVAL_WORKFLOW },
     server: { webDir: defaultWebDir(), serverConfig: { budgets: { dailyUsd: 0.01 } } },
@@ -144,6 +161,15 @@ describe('the dashboard in Chromium', { timeout: 60_000 }, () => {
       .first()
       .waitFor();
     await page.screenshot({ path: `${SHOTS}run-page.png`, fullPage: true });
+  });
+
+  it('shows the diff that an agent tool call carried', async () => {
+    const runId = await startRun('patcher', 'Prepare the greeting fix');
+    await until(async () => (await runStatus(runId)) === 'succeeded', 'the patcher to finish');
+    await page.goto(`${s.url}/#/runs/${runId}`);
+    await page.locator('.tree-node[data-agent="patcher"] > .node-row').first().click();
+    await page.locator('pre.diff .diff-add', { hasText: '+export const greet = "hello";' }).waitFor();
+    await page.locator('pre.diff .diff-del', { hasText: '-export const greet = "hi";' }).waitFor();
   });
 
   it('draws costs and the fleet, reachable from the navigation by keyboard', async () => {

@@ -182,6 +182,28 @@ describe('workflows', () => {
     expect(resume.body.status).toBe('succeeded');
   });
 
+  it('cancels a workflow run through the engine, where every worker checks it before a step', async () => {
+    const start = await s.api('/api/workflows', { method: 'POST', json: { workflow: 'release' } });
+    const runId = start.body.runId as string;
+    await until(async () => {
+      const { body } = await s.api(`/api/workflows/runs/${runId}`);
+      return body.steps?.[1]?.status === 'waiting';
+    }, 'the approval step to wait');
+    const cancel = await s.api(`/api/runs/${runId}/cancel`, {
+      method: 'POST',
+      json: { reason: 'not this release' },
+    });
+    expect(cancel.status).toBe(202);
+    const dag = await s.api(`/api/workflows/runs/${runId}`);
+    expect(dag.body.status).toBe('cancelled');
+    const detail = await finished(runId);
+    expect(detail.run.status).toBe('cancelled');
+    expect(detail.run.error).toBe('not this release');
+    const resumed = await s.api(`/api/workflows/runs/${runId}/resume`, { method: 'POST' });
+    expect(resumed.body.status).toBe('cancelled');
+    expect(dag.body.steps[2].status).toBe('pending');
+  });
+
   it('refuses paths and unknown files, and bad inline definitions', async () => {
     const path = await s.api('/api/workflows', { method: 'POST', json: { workflow: '../../etc/passwd' } });
     expect(path.status).toBe(400);
