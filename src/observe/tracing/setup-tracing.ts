@@ -84,7 +84,8 @@ function parseHeaders(variable: string, value: string | undefined): Record<strin
   return headers;
 }
 
-let active: TracingHandle | undefined;
+/** The process's tracing, shared by every caller of setupTracing until the last one shuts it down. */
+let active: { handle: TracingHandle; users: number } | undefined;
 
 /** Whether tracing is set up in this process (spans cost nothing when it is not). */
 export function tracingActive(): boolean {
@@ -101,7 +102,11 @@ export async function setupTracing(options: TracingOptions = {}): Promise<Tracin
   const env = options.env ?? process.env;
   const target = options.exporters ? undefined : otlpTarget(env);
   if (!options.exporters && !target) return undefined;
-  if (active) await active.shutdown();
+  if (active) {
+    // one provider per process: a second caller (a server that also runs workflows) shares it
+    active.users++;
+    return sharedHandle(active.handle);
+  }
   const [
     { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor },
     { resourceFromAttributes },
@@ -137,14 +142,30 @@ export async function setupTracing(options: TracingOptions = {}): Promise<Tracin
     destination: target?.url ?? 'custom exporter',
     forceFlush: () => provider.forceFlush(),
     async shutdown() {
-      if (active !== handle) return;
-      active = undefined;
       await provider.shutdown();
       trace.disable();
       context.disable();
       clearRunTraces();
     },
   };
-  active = handle;
-  return handle;
+  active = { handle, users: 1 };
+  return sharedHandle(handle);
+}
+
+/** The handle one caller gets: its shutdown() exports what is pending, and ends tracing when it is the last user. */
+function sharedHandle(handle: TracingHandle): TracingHandle {
+  let released = false;
+  return {
+    ...handle,
+    async shutdown() {
+      if (released || active?.handle !== handle) return;
+      released = true;
+      if (--active.users > 0) {
+        await handle.forceFlush();
+        return;
+      }
+      active = undefined;
+      await handle.shutdown();
+    },
+  };
 }

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type AnyEvent, EventBus } from '../../core/events.js';
 import { SecretRedactor } from '../redact.js';
 import { SwarmMetrics } from '../swarm-metrics.js';
-import { setupTracing, type TracingHandle } from './setup-tracing.js';
+import { setupTracing, type TracingHandle, tracingActive } from './setup-tracing.js';
 import { SwarmTracer } from './swarm-tracer.js';
 
 let tracing: TracingHandle | undefined;
@@ -12,8 +12,10 @@ afterEach(async () => {
   tracing = undefined;
 });
 
-const at = (type: string, ts: number, data: Record<string, unknown>, nodeId = 'node_a') =>
-  ({ type, runId: 'run_c', nodeId, agent: 'solo', depth: 0, ts, data }) as unknown as AnyEvent;
+/** Events at T + offset ms; real events carry epoch milliseconds. */
+const T = 1_764_000_000_000;
+const at = (type: string, offset: number, data: Record<string, unknown>, nodeId = 'node_a') =>
+  ({ type, runId: 'run_c', nodeId, agent: 'solo', depth: 0, ts: T + offset, data }) as unknown as AnyEvent;
 
 describe('SwarmTracer', () => {
   it('gives a cached answer its own chat span in its step, with no tokens and the cache source', async () => {
@@ -40,8 +42,23 @@ describe('SwarmTracer', () => {
       'gen_ai.usage.input_tokens': 0,
       'swarm.cost_usd': 0,
     });
-    expect(chat.startTime).toEqual([1, 6_000_000]);
-    expect(step.startTime).toEqual([1, 6_000_000]);
+    // the cached answer took 4 ms and ended at T + 1010; its step starts with it
+    expect(chat.startTime).toEqual([(T + 1006 - 6) / 1000, 6_000_000]);
+    expect(step.startTime).toEqual(chat.startTime);
     expect(await metrics.render()).toContain('swarm_model_cache_hits_total{model="sim:m",source="exact"} 1');
+  });
+
+  it('shares one provider between callers in a process until the last one shuts it down', async () => {
+    const exporter = new InMemorySpanExporter();
+    const first = await setupTracing({ exporters: [exporter], exportEachSpan: true });
+    const second = await setupTracing({ exporters: [new InMemorySpanExporter()] });
+    expect(second!.tracer).toBe(first!.tracer);
+    await first!.shutdown();
+    await first!.shutdown();
+    expect(tracingActive()).toBe(true);
+    second!.tracer.startSpan('still traced').end();
+    expect(exporter.getFinishedSpans().map((s) => s.name)).toEqual(['still traced']);
+    await second!.shutdown();
+    expect(tracingActive()).toBe(false);
   });
 });
