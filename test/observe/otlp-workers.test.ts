@@ -113,7 +113,8 @@ beforeAll(async () => {
   sim = await startSim({
     scenario: {
       rules: [
-        { match: { lastUser: 'part' }, reply: { content: 'part done', latencyMs: 1500 } },
+        // long enough that the second worker claims the other part while the first is busy, even under load
+        { match: { lastUser: 'part' }, reply: { content: 'part done', latencyMs: 3000 } },
         { reply: { content: 'joined' } },
       ],
     },
