@@ -27,20 +27,26 @@ function fixture(): string {
   return root;
 }
 
+/** The repository and a detached checkout of its head, beside it, where the integration's tests run. */
+async function integrationCheckout(root: string) {
+  const repo = await openRepo(root);
+  const dir = await addDetachedWorktree(
+    repo,
+    join(root, '..', `${root.split('/').at(-1)}-wt`),
+    'int',
+    repo.head,
+  );
+  repos.push(join(dir, '..'));
+  return { repo, dir };
+}
+
 describe('integrate', () => {
   it('drops a branch that conflicts with one merged before it, predicted without touching any tree', async () => {
     const root = fixture();
     branch(root, 'x', { 'a.txt': 'one\nTWO from x\nthree\n' });
     branch(root, 'y', { 'a.txt': 'one\nTWO from y\nthree\n' });
     branch(root, 'z', { 'c.txt': 'new\n' });
-    const repo = await openRepo(root);
-    const dir = await addDetachedWorktree(
-      repo,
-      join(root, '..', `${root.split('/').at(-1)}-wt`),
-      'int',
-      repo.head,
-    );
-    repos.push(join(dir, '..'));
+    const { repo, dir } = await integrationCheckout(root);
     let tests = 0;
     const result = await integrate({
       root,
@@ -69,14 +75,7 @@ describe('integrate', () => {
     const root = fixture();
     const names = ['p1', 'p2', 'bad', 'p3', 'p4'];
     for (const name of names) branch(root, name, { [`${name}.txt`]: name === 'bad' ? 'broken\n' : 'fine\n' });
-    const repo = await openRepo(root);
-    const dir = await addDetachedWorktree(
-      repo,
-      join(root, '..', `${root.split('/').at(-1)}-wt`),
-      'int',
-      repo.head,
-    );
-    repos.push(join(dir, '..'));
+    const { repo, dir } = await integrationCheckout(root);
     const result = await integrate({
       root,
       dir,

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Candidate } from '../../src/improve/plan/index.js';
 import type { Skill, SkillOutcome } from '../../src/improve/skills/index.js';
+import { tsBlock } from '../improve/fixture-repo.js';
 
 /**
  * A group of small functions that call each other: one cohesive module's
@@ -20,25 +21,6 @@ function group(prefix: string, count: number): string {
     );
   }
   return out.join('\n');
-}
-
-/** The duplicated block: the same 12 lines in two files. */
-function totalBlock(name: string): string {
-  return [
-    `export function ${name}(orders: Array<{ price: number; qty: number }>, discount: number): number {`,
-    '  let subtotal = 0;',
-    '  for (const order of orders) {',
-    '    if (order.qty <= 0) continue;',
-    '    subtotal += order.price * order.qty;',
-    '  }',
-    '  const capped = Math.min(discount, 0.5);',
-    '  const reduced = subtotal - subtotal * capped;',
-    '  const rounded = Math.round(reduced * 100) / 100;',
-    '  if (rounded < 0) return 0;',
-    '  return rounded;',
-    '}',
-    '',
-  ].join('\n');
 }
 
 export interface FixtureOptions {
@@ -67,8 +49,8 @@ export function improveFixtureFiles(options: FixtureOptions = {}): Record<string
   return {
     'package.json': `${JSON.stringify({ name: 'fixture', private: true, type: 'module', ...(testScript ? { scripts: { test: testScript } } : {}) }, null, 2)}\n`,
     'src/big.ts': big,
-    'src/orders.ts': totalBlock('orderTotal'),
-    'src/invoices.ts': totalBlock('invoiceTotal'),
+    'src/orders.ts': `${tsBlock('orderTotal')}\n`,
+    'src/invoices.ts': `${tsBlock('invoiceTotal')}\n`,
     'src/index.ts':
       "export { alpha0, beta0, gamma0 } from './big.js';\nexport { orderTotal } from './orders.js';\n",
     ...(testScript

@@ -175,6 +175,7 @@ export class Cycle {
         runId: this.run.runId,
         worktreeRoot: this.run.worktreeRoot,
         base: this.base,
+        branchPrefix: this.cycle > 1 ? `c${this.cycle}-` : '',
         analysis: this.analysis!,
         gates: this.gates!,
         pickSkill: (c, exclude = []) =>

@@ -29,6 +29,8 @@ export interface TransactionContext {
   worktreeRoot: string;
   /** The commit every candidate of the cycle starts from. */
   base: string;
+  /** Put before each branch name, so later cycles never reuse an earlier cycle's branch (`c2-`). */
+  branchPrefix: string;
   analysis: RepoAnalysis;
   gates: GateRunner;
   /** The skill for a candidate, leaving out skills that already found it is not for them. */
@@ -71,7 +73,7 @@ export async function applyCandidate(
     ctx.repo,
     ctx.worktreeRoot,
     ctx.runId,
-    branchSlug(candidate.id),
+    `${ctx.branchPrefix}${branchSlug(candidate.id)}`,
     ctx.base,
   );
   const gates: GateRecord[] = [];
