@@ -53,6 +53,21 @@ describe('split-file codemod', () => {
     expect(buildAndRun(dir)).toBe(before);
   }, 120_000);
 
+  it("formats the new files with the repository's Biome, so its check stays clean", async () => {
+    const dir = project({
+      ...splitFixture(),
+      'biome.json': JSON.stringify({ linter: { enabled: false } }),
+    });
+    const biome = (...args: string[]) =>
+      execFileSync(resolve('node_modules/.bin/biome'), args, { cwd: dir, encoding: 'utf8', stdio: 'pipe' });
+    biome('check', '--write', 'src');
+    const result = await splitFile(dir, 'src/big.ts', await analyseRepo(dir, { cacheDir: false }));
+    expect(result.body).toContain("formatted with the repository's biome");
+    expect(() => biome('check', 'src')).not.toThrow();
+    for (const path of result.changedFiles)
+      expect(lines(readFileSync(join(dir, path), 'utf8'))).toBeLessThanOrEqual(500);
+  }, 120_000);
+
   it('refuses a file with a syntax error, with the line, and writes nothing', async () => {
     const files = splitFixture();
     files['src/big.ts'] = files['src/big.ts']!.replace(

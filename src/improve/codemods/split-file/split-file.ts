@@ -1,9 +1,10 @@
-import { stat } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { RepoAnalysis } from '../../analyse/index.js';
 import { codeStyle } from '../code-style.js';
 import type { CodemodResult } from '../codemod-result.js';
 import { SkillNotApplicableError } from '../errors.js';
+import { formatWithRepoTool } from '../repo-formatter.js';
 import { kebabCase, loadSource } from '../source.js';
 import { writeFilesAtomically } from '../write-files.js';
 import type { Declaration, FileModel } from './file-model.js';
@@ -75,7 +76,16 @@ export async function splitFile(
     const worst = Math.max(lineCount(facade), ...[...files.values()].map(lineCount));
     if (worst <= maxLines) {
       await writeFilesAtomically(dir, new Map([...files, [path, facade]]));
-      return describe(path, lines, maxLines, model, layout, files);
+      // The formatter may wrap lines: what counts is the files as they end up.
+      const formatter = await formatWithRepoTool(dir, [path, ...files.keys()]);
+      const written = new Map<string, string>();
+      for (const file of files.keys()) written.set(file, await readFile(join(dir, file), 'utf8'));
+      const formatted = Math.max(...[...written.values()].map(lineCount));
+      if (formatted <= maxLines) return describe(path, lines, maxLines, model, layout, written, formatter);
+      await writeFile(join(dir, path), source.getFullText());
+      await rm(join(dir, folder), { recursive: true, force: true });
+      budget -= formatted - maxLines + MARGIN;
+      continue;
     }
     budget -= worst - maxLines + MARGIN;
   }
@@ -122,6 +132,7 @@ function describe(
   model: FileModel,
   layout: SplitLayout,
   files: Map<string, string>,
+  formatter: string | undefined,
 ): CodemodResult {
   const list = layout.modules.map((m) => {
     const names = m.declarations.flatMap((d) => d.names);
@@ -140,6 +151,7 @@ function describe(
       ...list,
       '',
       `${path} now re-exports the same public names from these modules, so no importer changes.`,
+      ...(formatter ? [`The new files were formatted with the repository's ${formatter}.`] : []),
     ].join('\n'),
   };
 }
