@@ -15,7 +15,7 @@ export type { ModelCallResult, ToolCallRequest, Usage } from './model-call.js';
 
 import type { ModelTarget } from './model-ref.js';
 import type { LanguageModelFactory } from './providers.js';
-import type { CacheableCall, CacheProvenance, ResponseCache } from './response-cache.js';
+import type { CacheableCall, CacheOutcome, CacheProvenance, ResponseCache } from './response-cache.js';
 import { type RetryPolicy, retryDelay, sleep } from './retry.js';
 import { estimatePromptTokens, estimateTokens } from './token-estimate.js';
 
@@ -68,7 +68,7 @@ export class ModelClient {
       ...(request.responseFormat ? { responseFormat: request.responseFormat } : {}),
       tenant: ctx.tenantId,
     };
-    let outcome: Awaited<ReturnType<ResponseCache['run']>>;
+    let outcome: CacheOutcome;
     try {
       outcome = await this.cache.run(
         call,
