@@ -1,44 +1,17 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { RunStore } from '../../src/observe/run-store.js';
 import { type SimServer, startSim } from '../../src/sim/index.js';
+import { type CliOptions, runSwarm } from '../support/swarm-cli.js';
 
-const BIN = resolve('bin/swarm.js');
 let dir: string;
 let sim: SimServer;
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function swarm(
-  args: string[],
-  options: { onStdout?: (text: string, child: ChildProcess) => void } = {},
-): Promise<Result> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: dir,
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      options.onStdout?.(stdout, child);
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
-  });
-}
+const swarm = (args: string[], options: Omit<CliOptions, 'cwd'> = {}) =>
+  runSwarm(args, { cwd: dir, ...options });
 
 beforeAll(async () => {
   if (!existsSync('dist/cli/main.js'))
@@ -110,8 +83,8 @@ describe('the swarm command', () => {
   it('cancels cleanly on Ctrl-C and records the run as cancelled', async () => {
     let sent = false;
     const r = await swarm(['run', 'helper', 'be slow'], {
-      onStdout: (text, child) => {
-        if (!sent && text.includes('working')) {
+      onOutput: (out, child) => {
+        if (!sent && out.stdout.includes('working')) {
           sent = true;
           child.kill('SIGINT');
         }

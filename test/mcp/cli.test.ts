@@ -1,41 +1,19 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { REPO_ROOT, referenceServer, TSX_IMPORT } from '../support/mcp-servers.js';
+import { referenceServer } from '../support/mcp-servers.js';
+import { type CliResult, runSwarm } from '../support/swarm-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'swarm-mcp-cli-'));
 const sandbox = join(dir, 'sandbox');
 const broken = join(dir, 'broken');
 
-function swarm(args: string[], cwd = dir): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', TSX_IMPORT, join(REPO_ROOT, 'src/cli/main.ts'), ...args],
-      {
-        cwd,
-        env: { ...process.env, NO_COLOR: '1' },
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const swarm = (args: string[], cwd = dir) => runSwarm(args, { cwd, from: 'source' });
 
-type Result = Awaited<ReturnType<typeof swarm>>;
 // The commands run at once (each is a process that starts the CLI and a server); the tests read their results.
-let results: Record<'list' | 'badArgs' | 'search' | 'broken', Result>;
+let results: Record<'list' | 'badArgs' | 'search' | 'broken', CliResult>;
 
 beforeAll(async () => {
   mkdirSync(sandbox);

@@ -1,16 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { startSim } from '../../src/sim/index.js';
 import { fixturePath } from '../support/fixtures.js';
+import { runSwarm } from '../support/swarm-cli.js';
 import { type ArxivServer, startArxivServer } from './arxiv-server.js';
 import { writeProbeProject } from './probe-project.js';
-
-const MAIN = resolve('src/cli/main.ts');
-const TSX = import.meta.resolve('tsx/esm');
 
 let dir: string;
 let server: ArxivServer;
@@ -24,35 +22,12 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** The real command line (TypeScript sources through tsx, so no build is needed), run in the project. */
-function swarm(
+const swarm = (
   args: string[],
   onOutput?: (out: { stdout: string; stderr: string }, child: ChildProcess) => void,
-) {
-  return new Promise<Result>((done, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
-      cwd: dir,
-      env: { ...process.env, NO_COLOR: '1', SWARM_CONFIG: '' },
-    });
-    const out = { stdout: '', stderr: '' };
-    child.stdout.on('data', (d: Buffer) => {
-      out.stdout += d.toString();
-      onOutput?.(out, child);
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      out.stderr += d.toString();
-      onOutput?.(out, child);
-    });
-    child.on('error', reject);
-    child.on('close', (code) => done({ code, ...out }));
-  });
-}
+) =>
+  runSwarm(args, { cwd: dir, from: 'source', env: { SWARM_CONFIG: '' }, ...(onOutput ? { onOutput } : {}) });
 
 describe('swarm research (CLI)', () => {
   it('reads saved feeds and prints the report as JSON, keeping stderr quiet', async () => {

@@ -1,40 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliOptions, runSwarm } from '../support/swarm-cli.js';
 
-const BIN = resolve('bin/swarm.js');
 let dir: string;
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function swarm(
-  args: string[],
-  options: { env?: Record<string, string>; onStdout?: (text: string, child: ChildProcess) => void } = {},
-): Promise<Result> {
-  return new Promise((done, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: dir,
-      env: { ...process.env, NO_COLOR: '1', ...options.env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      options.onStdout?.(stdout, child);
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+const swarm = (args: string[], options: Omit<CliOptions, 'cwd'> = {}) =>
+  runSwarm(args, { cwd: dir, ...options });
 
 beforeAll(() => {
   if (!existsSync('dist/cli/main.js') || !existsSync('web/dist/index.html'))
@@ -52,9 +26,9 @@ describe('swarm serve, as a process', { timeout: 60_000 }, () => {
     // a failed check must still stop the server it started
     const stop = setTimeout(() => child?.kill('SIGKILL'), 45_000);
     const result = await swarm(['serve', '--port', '0', '--json'], {
-      onStdout(text, proc) {
+      onOutput(out, proc) {
         child = proc;
-        const url = /"url": "(http[^"]+)"/.exec(text)?.[1];
+        const url = /"url": "(http[^"]+)"/.exec(out.stdout)?.[1];
         if (checks || !url) return;
         checks = (async () => {
           try {
