@@ -74,19 +74,7 @@ export async function tryBackend(a: AttemptInput): Promise<AttemptResult> {
   const firstToken = a.inbound.stream
     ? setTimeout(() => cancel.abort(new FirstTokenTimeout()), a.firstTokenMs)
     : undefined;
-  const record = (outcome: AttemptOutcome, extra: Partial<AttemptRecord> = {}): AttemptRecord => ({
-    backend: backend.name,
-    outcome,
-    ms: Date.now() - t0,
-    ...extra,
-  });
-  const failed = (outcome: AttemptOutcome, detail: string, status?: number): AttemptResult => {
-    backend.health.recordFailure(Date.now(), detail);
-    return {
-      kind: 'retry',
-      record: record(outcome, { detail, ...(status === undefined ? {} : { status }) }),
-    };
-  };
+  const { record, failed } = recorders(backend, t0);
   try {
     let up: IncomingMessage;
     try {
@@ -141,6 +129,25 @@ export async function tryBackend(a: AttemptInput): Promise<AttemptResult> {
 }
 
 export type Recorder = (outcome: AttemptOutcome, extra?: Partial<AttemptRecord>) => AttemptRecord;
+export type Failed = (outcome: AttemptOutcome, detail: string, status?: number) => AttemptResult;
+
+/** An attempt's record, timed from `t0`, and its result when it failed (which counts against the backend). */
+export function recorders(backend: Backend, t0: number): { record: Recorder; failed: Failed } {
+  const record: Recorder = (outcome, extra = {}) => ({
+    backend: backend.name,
+    outcome,
+    ms: Date.now() - t0,
+    ...extra,
+  });
+  const failed: Failed = (outcome, detail, status) => {
+    backend.health.recordFailure(Date.now(), detail);
+    return {
+      kind: 'retry',
+      record: record(outcome, { detail, ...(status === undefined ? {} : { status }) }),
+    };
+  };
+  return { record, failed };
+}
 
 /** A 4xx about the request itself (bad parameters, prompt too long): the client should see it as is. */
 async function passThrough(
@@ -150,21 +157,28 @@ async function passThrough(
   record: Recorder,
 ): Promise<AttemptResult> {
   const body = await readUpstreamBody(up, a.maxResponseBytes).catch(() => Buffer.from('{}'));
+  const type = String(up.headers['content-type'] ?? 'application/json');
+  return sendWhole(a, status, type, body, record('client-error', { status }), 'rejected', undefined);
+}
+
+/** Sends a whole (not streamed) answer to the client, and records that it was answered. */
+export function sendWhole(
+  a: { res: ServerResponse; headers: Record<string, string> },
+  status: number,
+  contentType: string,
+  body: Buffer,
+  rec: AttemptRecord,
+  outcome: 'ok' | 'rejected',
+  usage: TokenUsage | undefined,
+  generatedChars = 0,
+): AttemptResult {
   a.res.writeHead(status, {
-    'content-type': String(up.headers['content-type'] ?? 'application/json'),
+    'content-type': contentType,
     'content-length': String(body.length),
     ...a.headers,
   });
   a.res.end(body);
-  return {
-    kind: 'answered',
-    record: record('client-error', { status }),
-    status,
-    outcome: 'rejected',
-    usage: undefined,
-    generatedChars: 0,
-    ttftMs: undefined,
-  };
+  return { kind: 'answered', record: rec, status, outcome, usage, generatedChars, ttftMs: undefined };
 }
 
 async function relayBody(
@@ -172,7 +186,7 @@ async function relayBody(
   up: IncomingMessage,
   status: number,
   record: Recorder,
-  failed: (outcome: AttemptOutcome, detail: string, status?: number) => AttemptResult,
+  failed: Failed,
 ): Promise<AttemptResult> {
   let body: Buffer;
   try {
@@ -190,21 +204,8 @@ async function relayBody(
     return failed('malformed', 'the answer is not valid JSON', status);
   }
   a.backend.health.recordSuccess();
-  a.res.writeHead(status, {
-    'content-type': String(up.headers['content-type'] ?? 'application/json'),
-    'content-length': String(body.length),
-    ...a.headers,
-  });
-  a.res.end(body);
-  return {
-    kind: 'answered',
-    record: record('ok', { status }),
-    status,
-    outcome: 'ok',
-    usage,
-    generatedChars: 0,
-    ttftMs: undefined,
-  };
+  const type = String(up.headers['content-type'] ?? 'application/json');
+  return sendWhole(a, status, type, body, record('ok', { status }), 'ok', usage);
 }
 
 /**
@@ -227,27 +228,13 @@ function relayStream(
     let started = false;
     let settled = false;
     let ttftMs: number | undefined;
-    let idle: NodeJS.Timeout | undefined;
-    let lastEventAt = 0;
-    // One timer per stream, re-armed only when it fires, instead of one per event.
-    const checkIdle = () => {
-      const quiet = Date.now() - lastEventAt;
-      if (quiet >= a.idleMs) cancel.abort(new IdleTimeout());
-      else idle = setTimeout(checkIdle, a.idleMs - quiet);
-    };
-    const answered = (outcome: 'ok' | 'interrupted' | 'cancelled', rec: AttemptRecord): AttemptResult => ({
-      kind: 'answered',
-      record: rec,
-      status: 200,
-      outcome,
-      usage: relay.usage,
-      generatedChars: relay.generatedChars,
-      ttftMs,
-    });
+    const idle = new IdleWatch(a.idleMs, cancel, backend);
+    const answered = (outcome: StreamOutcome, rec: AttemptRecord) =>
+      streamAnswer(outcome, rec, relay, ttftMs);
     const finish = (result: AttemptResult) => {
       if (settled) return;
       settled = true;
-      clearTimeout(idle);
+      idle.stop();
       stopListening();
       // A complete response leaves its socket to the agent for the next request.
       if (!up.complete) up.destroy();
@@ -300,9 +287,7 @@ function relayStream(
         ttftMs = Date.now() - a.arrival;
         res.writeHead(200, { ...SSE_HEADERS, ...a.headers });
       }
-      lastEventAt = Date.now();
-      backend.lastAliveAt = lastEventAt;
-      idle ??= setTimeout(checkIdle, a.idleMs);
+      idle.beat();
       if (relay.upstreamError !== undefined) {
         res.write(out);
         failAfter(`${backend.name} sent an error mid-stream`, 'upstream_error', true, true);
@@ -334,6 +319,59 @@ function relayStream(
       }
     });
   });
+}
+
+type StreamOutcome = 'ok' | 'interrupted' | 'cancelled';
+
+/** A streamed answer's result, with the usage and output its relay saw. */
+export function streamAnswer(
+  outcome: StreamOutcome,
+  rec: AttemptRecord,
+  seen: { usage: TokenUsage | undefined; generatedChars: number },
+  ttftMs: number | undefined,
+): AttemptResult {
+  return {
+    kind: 'answered',
+    record: rec,
+    status: 200,
+    outcome,
+    usage: seen.usage,
+    generatedChars: seen.generatedChars,
+    ttftMs,
+  };
+}
+
+/**
+ * A stream's silence watchdog: aborts with IdleTimeout after `idleMs`
+ * without an event. One timer per stream, re-armed only when it fires,
+ * instead of one per event.
+ */
+export class IdleWatch {
+  private lastEventAt = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly idleMs: number,
+    private readonly cancel: Cancellation,
+    private readonly backend: Backend,
+  ) {}
+
+  /** An event went out: the stream (and its backend) is alive. */
+  beat(): void {
+    this.lastEventAt = Date.now();
+    this.backend.lastAliveAt = this.lastEventAt;
+    this.timer ??= setTimeout(this.check, this.idleMs);
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+
+  private readonly check = () => {
+    const quiet = Date.now() - this.lastEventAt;
+    if (quiet >= this.idleMs) this.cancel.abort(new IdleTimeout());
+    else this.timer = setTimeout(this.check, this.idleMs - quiet);
+  };
 }
 
 /** An OpenAI error event, the way OpenAI reports a failure inside a stream. */

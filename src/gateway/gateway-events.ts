@@ -1,6 +1,4 @@
-import type { SwarmEvent } from '../core/events.js';
-import type { TokenUsage } from './backend.js';
-import type { Endpoint } from './inbound-request.js';
+import type { EventData, SwarmEvent } from '../core/events.js';
 
 export type AttemptOutcome =
   | 'ok'
@@ -23,40 +21,21 @@ export interface AttemptRecord {
   detail?: string;
 }
 
-export type RequestOutcome = 'ok' | 'rejected' | 'failed' | 'interrupted' | 'cancelled';
+export type RequestOutcome = EventData['gateway.request']['outcome'];
 
-/** Everything the gateway decided and measured about one client request. */
-export interface GatewayRequestEvent {
+/**
+ * Everything the gateway decided and measured about one client request: the
+ * `gateway.request` event's data (defined with Swarm's other events), with
+ * the gateway's own narrower types for its attempts.
+ */
+export type GatewayRequestEvent = Omit<EventData['gateway.request'], 'attempts'> & {
   type: 'gateway.request';
-  id: string;
   /** Milliseconds since the epoch, at arrival. */
   ts: number;
   /** The run the request belongs to, when the client said (`x-swarm-run-id`), as Swarm's agents do. */
   runId: string | undefined;
-  endpoint: Endpoint | 'unknown';
-  model: string | undefined;
-  stream: boolean;
-  /** The virtual key's id (never the key), and its tenant. */
-  keyId: string | undefined;
-  tenant: string | undefined;
-  status: number;
-  outcome: RequestOutcome;
-  backend: string | undefined;
-  policy: string | undefined;
-  /** Why the serving backend was chosen. */
-  reason: string | undefined;
   attempts: AttemptRecord[];
-  usage: TokenUsage | undefined;
-  /** True when usage was estimated because the stream broke off before its usage chunk. */
-  usageEstimated: boolean;
-  costUsd: number;
-  /** What this request would have cost on the cheapest paid backend, minus what it cost. */
-  savedUsd: number;
-  waitedMs: number;
-  ttftMs: number | undefined;
-  durationMs: number;
-  error: { code: string; message: string } | undefined;
-}
+};
 
 /** The run id requests outside any run are filed under in the run store. */
 export const GATEWAY_RUN_ID = 'gateway';

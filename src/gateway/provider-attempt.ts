@@ -5,15 +5,20 @@ import {
   type AttemptResult,
   BACKEND_FAULTS,
   errorEvent,
+  type Failed,
   FirstTokenTimeout,
   IdleTimeout,
+  IdleWatch,
   type Recorder,
   RequestDeadline,
+  recorders,
   SSE_HEADERS,
+  sendWhole,
+  streamAnswer,
 } from './attempt.js';
 import type { Backend } from './backend.js';
 import type { Cancellation } from './cancellation.js';
-import type { AttemptOutcome, AttemptRecord } from './gateway-events.js';
+import type { AttemptRecord } from './gateway-events.js';
 import type { InboundRequest } from './inbound-request.js';
 import type { ProviderLink } from './provider-link.js';
 import type { ProviderCall } from './provider-request.js';
@@ -48,19 +53,7 @@ export async function tryProvider(a: ProviderAttemptInput): Promise<AttemptResul
   const firstToken = a.inbound.stream
     ? setTimeout(() => cancel.abort(new FirstTokenTimeout()), a.firstTokenMs)
     : undefined;
-  const record: Recorder = (outcome, extra = {}) => ({
-    backend: backend.name,
-    outcome,
-    ms: Date.now() - t0,
-    ...extra,
-  });
-  const failed = (outcome: AttemptOutcome, detail: string, status?: number): AttemptResult => {
-    backend.health.recordFailure(Date.now(), detail);
-    return {
-      kind: 'retry',
-      record: record(outcome, { detail, ...(status === undefined ? {} : { status }) }),
-    };
-  };
+  const { record, failed } = recorders(backend, t0);
   const options = { ...a.call, abortSignal: controller.signal };
   try {
     const model = await a.link.model(a.inbound.model);
@@ -73,26 +66,14 @@ export async function tryProvider(a: ProviderAttemptInput): Promise<AttemptResul
       }
       backend.lastAliveAt = Date.now();
       backend.health.recordSuccess();
-      const body = JSON.stringify(completionBody(result, model.modelId));
-      a.res.writeHead(200, {
-        'content-type': 'application/json',
-        'content-length': String(Buffer.byteLength(body)),
-        ...a.headers,
-      });
-      a.res.end(body);
-      return {
-        kind: 'answered',
-        record: record('ok', { status: 200 }),
-        status: 200,
-        outcome: 'ok',
-        usage: toTokenUsage(result.usage),
-        generatedChars: result.content.reduce(
-          (n, part) =>
-            n + (part.type === 'text' ? part.text.length : part.type === 'tool-call' ? part.input.length : 0),
-          0,
-        ),
-        ttftMs: undefined,
-      };
+      const body = Buffer.from(JSON.stringify(completionBody(result, model.modelId)));
+      const chars = result.content.reduce(
+        (n, part) =>
+          n + (part.type === 'text' ? part.text.length : part.type === 'tool-call' ? part.input.length : 0),
+        0,
+      );
+      const usage = toTokenUsage(result.usage);
+      return sendWhole(a, 200, 'application/json', body, record('ok', { status: 200 }), 'ok', usage, chars);
     }
     let stream: ReadableStream<LanguageModelV3StreamPart>;
     try {
@@ -107,8 +88,6 @@ export async function tryProvider(a: ProviderAttemptInput): Promise<AttemptResul
     detach();
   }
 }
-
-type Failed = (outcome: AttemptOutcome, detail: string, status?: number) => AttemptResult;
 
 /** A call the provider refused or could not take, before any answer: classified as tryBackend does. */
 function refused(
@@ -136,24 +115,20 @@ function refused(
   if (status >= 500 || BACKEND_FAULTS.has(status) || status < 400)
     return failed('http-error', `HTTP ${status}: ${errorMessage(error)}`, status);
   // The request itself was refused (bad parameters, prompt too long): the client sees why, as OpenAI would say it.
-  const body = JSON.stringify({
-    error: { message: errorMessage(error), type: 'invalid_request_error', param: null, code: null },
-  });
-  a.res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': String(Buffer.byteLength(body)),
-    ...a.headers,
-  });
-  a.res.end(body);
-  return {
-    kind: 'answered',
-    record: record('client-error', { status }),
+  const body = Buffer.from(
+    JSON.stringify({
+      error: { message: errorMessage(error), type: 'invalid_request_error', param: null, code: null },
+    }),
+  );
+  return sendWhole(
+    a,
     status,
-    outcome: 'rejected',
-    usage: undefined,
-    generatedChars: 0,
-    ttftMs: undefined,
-  };
+    'application/json',
+    body,
+    record('client-error', { status }),
+    'rejected',
+    undefined,
+  );
 }
 
 /**
@@ -177,22 +152,9 @@ async function relayParts(
   const stopReading = cancel.onAbort(() => void reader.cancel().catch(() => {}));
   let started = false;
   let ttftMs: number | undefined;
-  let lastEventAt = 0;
-  let idle: NodeJS.Timeout | undefined;
-  const checkIdle = () => {
-    const quiet = Date.now() - lastEventAt;
-    if (quiet >= a.idleMs) cancel.abort(new IdleTimeout());
-    else idle = setTimeout(checkIdle, a.idleMs - quiet);
-  };
-  const answered = (outcome: 'ok' | 'interrupted' | 'cancelled', rec: AttemptRecord): AttemptResult => ({
-    kind: 'answered',
-    record: rec,
-    status: 200,
-    outcome,
-    usage: writer.usage,
-    generatedChars: writer.generatedChars,
-    ttftMs,
-  });
+  const idle = new IdleWatch(a.idleMs, cancel, backend);
+  const answered = (outcome: 'ok' | 'interrupted' | 'cancelled', rec: AttemptRecord) =>
+    streamAnswer(outcome, rec, writer, ttftMs);
   const failAfter = (detail: string, code: string, blameBackend: boolean): AttemptResult => {
     if (blameBackend) backend.health.recordFailure(Date.now(), detail);
     res.end(errorEvent(`${detail}; the answer is incomplete`, code));
@@ -238,9 +200,7 @@ async function relayParts(
         ttftMs = Date.now() - a.arrival;
         res.writeHead(200, { ...SSE_HEADERS, ...a.headers });
       }
-      lastEventAt = Date.now();
-      backend.lastAliveAt = lastEventAt;
-      idle ??= setTimeout(checkIdle, a.idleMs);
+      idle.beat();
       if (!res.write(out)) await drained(res, cancel);
     }
     if (!writer.finished) {
@@ -256,7 +216,7 @@ async function relayParts(
     res.end();
     return answered('ok', record('ok', { status: 200 }));
   } finally {
-    clearTimeout(idle);
+    idle.stop();
     stopReading();
     reader.releaseLock();
   }
