@@ -66,10 +66,6 @@ export function registerImprove(program: Command, globals: () => { config?: stri
     .option('--timeout <seconds>', 'time bound of each test, lint or typecheck run (default 600)', count)
     .option('--batch <n>', 'branches merged between test runs of the integration (default 5)', count)
     .option('--max-file-lines <n>', 'files over this many lines are split (default 500)', count)
-    .option(
-      '--engine <url>',
-      'workflow engine: sqlite:<path> (default <repo>/.swarm/improve/engine.db) or nats://host:4222',
-    )
     .option('--agents <dir>', 'manifest directory holding the improver and reviewer agents (with --model)')
     .option('--json', 'print the run report as JSON on stdout')
     .addHelpText(

@@ -32,7 +32,6 @@ export interface ImproveCommandOptions {
   timeout?: number;
   batch?: number;
   maxFileLines?: number;
-  engine?: string;
   agents?: string;
   json?: boolean;
 }
@@ -63,7 +62,6 @@ export async function improve(repo: string, opts: ImproveCommandOptions): Promis
       ...(opts.timeout === undefined ? {} : { commandTimeoutMs: opts.timeout * 1000 }),
       ...(opts.batch === undefined ? {} : { batchSize: opts.batch }),
       ...(opts.maxFileLines === undefined ? {} : { maxFileLines: opts.maxFileLines }),
-      ...(opts.engine ? { engine: opts.engine } : {}),
       ...(model ? { model: model.factory } : {}),
       pickSkill: skillPicker(only),
       signal: controller.signal,

@@ -47,10 +47,8 @@ export async function finishCycle(
   const droppedAtMerge = new Map(integration?.dropped.map((d) => [d.candidateId, d.reason]) ?? []);
   const integrationBranch = `${runBranchPrefix(runId)}integration${cycle.cycle > 1 ? `-${cycle.cycle}` : ''}`;
   const after = await analyseRepo(dir, { cacheDir: join(repo.root, OWN_DIR, 'analysis') });
-  const figuresAfter = figuresOf(
-    after,
-    cycle.results.size > 0 ? lastTestMs(cycle.ordered()) : cycle.baseline?.test?.durationMs,
-  );
+  // The last kept change's test time stands for the result; with none kept, the code is the baseline's.
+  const figuresAfter = figuresOf(after, lastTestMs(cycle.ordered()) ?? cycle.baseline?.test?.durationMs);
   const date = new Date().toISOString().slice(0, 10);
   const entries = roadmapEntries(
     cycle,

@@ -49,8 +49,6 @@ export interface ImproveOptions {
   maxFileLines?: number;
   model?: ModelFactory;
   pickSkill: SkillPicker;
-  /** Where the engine keeps the workflow's checkpoints (default `sqlite:<repo>/.swarm/improve/engine.db`). */
-  engine?: string;
   signal?: AbortSignal;
   onProgress?: (event: ProgressEvent) => void;
 }

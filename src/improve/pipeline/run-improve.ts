@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { mkdir, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { CascadeContext } from '../../core/context.js';
 import { isSwarmError } from '../../core/errors.js';
 import { EventBus, type Outcome } from '../../core/events.js';
@@ -31,6 +32,7 @@ export async function runImprove(options: ImproveOptions, events?: EventBus): Pr
   const untouchedChanges = await checkClean(repo, (options.allowDirty ?? false) || (options.dryRun ?? false));
   await excludeOwnDir(repo);
   const reclaimed = await reclaim(repo);
+  for (const dead of reclaimed.runs) await removeEngine(repo.root, dead);
   const runId = newId('imp');
   const worktreeRoot = defaultWorktreeRoot(runId);
   // The run's root in the event log: model calls hang under it, improve events are recorded against it.
@@ -108,12 +110,15 @@ export async function runImprove(options: ImproveOptions, events?: EventBus): Pr
 async function runCycles(ctx: RunContext, report: ImproveReport, events?: EventBus): Promise<void> {
   const { options, repo } = ctx;
   const workers = Math.max(1, options.workers ?? DEFAULT_WORKERS);
-  const engineUrl = options.engine ?? `sqlite:${join(repo.root, OWN_DIR, 'improve', 'engine.db')}`;
-  const backend = await openBackend(engineUrl);
+  // The engine is the run's own: its steps act on state held in this process (the analysis, the
+  // baseline, the worktrees), so no other run's or machine's workers may claim them.
+  const engineFile = engineFileOf(repo.root, ctx.runId);
+  await mkdir(dirname(engineFile), { recursive: true });
+  const backend = await openBackend(`sqlite:${engineFile}`);
   const slots = new Map<string, CycleSlot>();
   const engine = await WorkflowEngine.open(backend, improveStepRunner(slots), events ? { events } : {});
   const worker = engine.worker(workers).start();
-  report.execution = `workflow "${IMPROVE_WORKFLOW.name}" on the engine (${engineUrl.split(':')[0]}), ${workers} worker(s) in this process`;
+  report.execution = `workflow "${IMPROVE_WORKFLOW.name}" on the embedded SQLite engine, ${workers} worker(s) in this process`;
   let base = repo.head;
   let targetHead = repo.head;
   try {
@@ -155,7 +160,17 @@ async function runCycles(ctx: RunContext, report: ImproveReport, events?: EventB
   } finally {
     await worker.stop(options.signal?.aborted ? 2_000 : 10_000);
     await backend.close();
+    await removeEngine(repo.root, ctx.runId);
   }
+}
+
+function engineFileOf(root: string, runId: string): string {
+  return join(root, OWN_DIR, 'improve', 'engine', `${runId}.db`);
+}
+
+async function removeEngine(root: string, runId: string): Promise<void> {
+  const file = engineFileOf(root, runId);
+  for (const suffix of ['', '-wal', '-shm']) await rm(`${file}${suffix}`, { force: true });
 }
 
 function describeCommands(cycle: Cycle): Record<string, string> {
