@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backend } from '../../engine/backend.js';
 import { openBackend } from '../../engine/open-backend.js';
-import { KeyBudgetError, KeyRateLimitError } from '../errors.js';
+import {
+  KeyBudgetError,
+  KeyRateLimitError,
+  KeyStateCorruptError,
+  KeyStateUnavailableError,
+} from '../errors.js';
 import { newApiKey } from './api-keys.js';
 import { KeyAccount } from './key-account.js';
 import { KeyStateStore } from './key-state-store.js';
@@ -92,5 +97,30 @@ describe('KeyAccount', () => {
     expect(await refusal(one.admit(1, 0.1, now))).toBeInstanceOf(KeyBudgetError);
     const third = new KeyAccount(config as never, new KeyStateStore(kv), HOLD_MS);
     expect(await refusal(third.admit(1, 0.1, now + HOLD_MS + 1))).toBeUndefined();
+  });
+
+  it('refuses with a clear error when the stored state is unreadable or the store is gone', async () => {
+    const kv = await engine.kv('broken');
+    await kv.put('keys/k-bad', { spentUsd: 'lots' });
+    const bad = new KeyAccount(
+      { id: 'k-bad', hash: newApiKey('k-bad').hash, tenant: 't', rpm: 5 } as never,
+      new KeyStateStore(kv),
+      HOLD_MS,
+    );
+    const corrupt = await refusal(bad.admit(1, 0, NOON));
+    expect(corrupt).toBeInstanceOf(KeyStateCorruptError);
+    expect(corrupt?.message).toMatch(/k-bad.*bucket "broken"/);
+    const gone = await openBackend('sqlite::memory:');
+    const store = new KeyStateStore(await gone.kv('keys'));
+    await gone.close();
+    const a = new KeyAccount(
+      { id: 'k-gone', hash: newApiKey('k-gone').hash, tenant: 't', rpm: 5 } as never,
+      store,
+      HOLD_MS,
+    );
+    const unavailable = (await refusal(a.admit(1, 0, NOON))) as KeyStateUnavailableError;
+    expect(unavailable).toBeInstanceOf(KeyStateUnavailableError);
+    expect(unavailable.status).toBe(503);
+    expect(unavailable.retryAfterSeconds).toBeGreaterThan(0);
   });
 });
