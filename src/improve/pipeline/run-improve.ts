@@ -7,6 +7,7 @@ import { newId } from '../../core/ids.js';
 import { openBackend } from '../../engine/open-backend.js';
 import { WorkflowEngine } from '../../workflows/index.js';
 import { planMarkdown } from '../plan/index.js';
+import { git } from '../worktree/git.js';
 import { checkClean, excludeOwnDir, OWN_DIR, openRepo } from '../worktree/repo.js';
 import { newRunState, updateRunState, writeRunState } from '../worktree/run-state.js';
 import { defaultWorktreeRoot, reclaim } from '../worktree/worktrees.js';
@@ -102,6 +103,9 @@ export async function runImprove(options: ImproveOptions, events?: EventBus): Pr
     failure = error;
     throw error;
   } finally {
+    // Every worktree of the run is gone by now (each step removes its own); the folder goes too.
+    await rm(worktreeRoot, { recursive: true, force: true });
+    await git(repo.root, ['worktree', 'prune']);
     await updateRunState(repo.root, runId, { status: 'finished', phase: 'done' });
     finishRoot(root, failure, report);
   }
