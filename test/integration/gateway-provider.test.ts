@@ -1,6 +1,11 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GatewayRequestEvent, type GatewayServer, startGateway } from '../../src/gateway/index.js';
+import {
+  type GatewayRequestEvent,
+  type GatewayServer,
+  newApiKey,
+  startGateway,
+} from '../../src/gateway/index.js';
 import { type ScenarioInput, type SimServer, startSim } from '../../src/sim/index.js';
 
 /*
@@ -298,6 +303,49 @@ describe('a cloud provider backend through the model layer', () => {
       status: 429,
     });
     expect(gateway.backends().find((b) => b.name === 'claude')?.state).toBe('rate-limited');
+  });
+
+  it("books a provider backend's cost against a key's budget, priced from the shipped table", async () => {
+    const key = newApiKey('team');
+    const gw = await startGateway({
+      env: { SIM_ANTHROPIC_KEY: ANTHROPIC_KEY },
+      config: {
+        listen: { port: 0 },
+        backends: [
+          {
+            name: 'claude',
+            type: 'provider',
+            provider: 'anthropic',
+            url: cloud.baseURL,
+            apiKeyEnv: 'SIM_ANTHROPIC_KEY',
+            models: { claude: 'claude-sonnet-4-5' },
+            price: 'anthropic:claude-sonnet-4-5',
+          },
+        ],
+        keys: [{ id: 'team', hash: key.hash, budget: { usd: 1, period: 'day' } }],
+      },
+    });
+    try {
+      const seen: GatewayRequestEvent[] = [];
+      gw.events.subscribe((e) => seen.push(e));
+      const c = new OpenAI({ baseURL: gw.baseURL, apiKey: key.key, maxRetries: 0 });
+      await c.chat.completions.create({ model: 'claude', messages: [{ role: 'user', content: 'price me' }] });
+      const stream = await c.chat.completions.create({
+        model: 'claude',
+        stream: true,
+        messages: [{ role: 'user', content: 'and me' }],
+      });
+      for await (const _ of stream) {
+        // drained: the usage arrives at the end, and the gateway books it
+      }
+      const costs = seen.map((e) => e.costUsd);
+      expect(costs.every((usd) => usd > 0)).toBe(true);
+      const budget = gw.accounts()[0]?.budget;
+      expect(budget?.spentUsd).toBeCloseTo(costs[0]! + costs[1]!, 12);
+      expect(budget?.reservedUsd).toBe(0);
+    } finally {
+      await gw.close();
+    }
   });
 
   it('fails at startup, naming the variable, when the provider key is missing', async () => {
