@@ -1,12 +1,15 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, realpathSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startSim } from '../../src/sim/index.js';
 import { improveFixtureFiles } from '../support/improve-fixture.js';
-import { makeGitRepo, removeRepo, writeFiles } from '../support/improve-repo.js';
+import { makeGitRepo, removeRepo, sh, writeFiles } from '../support/improve-repo.js';
 
 const MAIN = resolve('src/cli/main.ts');
+const TSX = pathToFileURL(resolve('node_modules/tsx/dist/loader.mjs')).href;
 const dirs: string[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) removeRepo(dir);
@@ -18,6 +21,28 @@ function swarm(...args: string[]) {
     env: { ...process.env, NO_COLOR: '1' },
   });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** The command in another directory, without blocking this process (a simulator may be serving it). */
+function swarmIn(
+  cwd: string,
+  ...args: string[]
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
 }
 
 describe('swarm improve on the command line', () => {
@@ -54,4 +79,56 @@ describe('swarm improve on the command line', () => {
     expect(report.planMarkdown).toMatch(/split-file/);
     expect(json.stderr).toBe('');
   }, 60_000);
+
+  it('with --model, edits and reviews through the bundled improver and reviewer agents', async () => {
+    const files = improveFixtureFiles();
+    const root = makeGitRepo(files, { linkNodeModules: true });
+    const work = realpathSync(mkdtempSync(join(tmpdir(), 'swarm-cwd-')));
+    dirs.push(root, work);
+    const invoice = files['src/invoices.ts']!;
+    const edit = `One home.\n\nsrc/invoices.ts\n\`\`\`ts\n<<<<<<< SEARCH\n${invoice}=======\nimport { orderTotal } from './orders.js';\n\nexport const invoiceTotal = orderTotal;\n>>>>>>> REPLACE\n\`\`\`\n`;
+    const sim = await startSim({
+      scenario: {
+        models: ['sim-model'],
+        defaults: { latencyMs: 0, chunkDelayMs: 0 },
+        rules: [
+          {
+            match: { system: 'You review one change' },
+            reply: { content: '{"approve": true, "reason": "one copy left"}' },
+          },
+          { match: { lastUser: 'Why: src/(invoices|orders)' }, reply: { content: edit } },
+        ],
+      },
+    });
+    try {
+      writeFileSync(
+        join(work, 'swarm.config.yaml'),
+        `providers:\n  sim:\n    type: openai-compatible\n    baseURL: ${sim.baseURL}\n`,
+      );
+      const run = await swarmIn(
+        work,
+        'improve',
+        root,
+        '--model',
+        'sim:sim-model',
+        '--skills',
+        'extract-duplicate',
+        '--json',
+      );
+      expect(run.code, run.stderr).toBe(0);
+      const report = JSON.parse(run.stdout);
+      expect(report.cycles[0].results).toEqual([
+        expect.objectContaining({
+          outcome: 'kept',
+          skill: 'llm-edit',
+          review: expect.objectContaining({ approved: true, by: ['rules', 'model'] }),
+        }),
+      ]);
+      const tip = report.cycles[0].merge.tip;
+      expect(sh(root, 'show', `${tip}:src/invoices.ts`)).toMatch(/export const invoiceTotal = orderTotal;/);
+      expect(sim.requests().filter((r) => r.path === '/v1/chat/completions')).toHaveLength(2);
+    } finally {
+      await sim.close();
+    }
+  }, 120_000);
 });
