@@ -1,8 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Identifier, type ImportDeclaration, Node, type SourceFile, SyntaxKind } from 'ts-morph';
+import {
+  type Identifier,
+  type ImportDeclaration,
+  IndentationText,
+  Node,
+  type SourceFile,
+  SyntaxKind,
+} from 'ts-morph';
 import type { CodemodResult } from '../codemod-result.js';
 import { SkillNotApplicableError } from '../errors.js';
+import { formatWithRepoTool } from '../repo-formatter.js';
 import { loadSource } from '../source.js';
 import { writeFilesAtomically } from '../write-files.js';
 
@@ -39,6 +47,7 @@ export async function lazyLoadImport(
     throw new SkillNotApplicableError(SKILL, path, reason);
   };
   const source = await loadSource(dir, path, SKILL);
+  source.getProject().manipulationSettings.set({ indentationText: indentationOf(source.getFullText()) });
   const declaration =
     findImport(source, specifier, line) ?? refuse(`it has no static import of "${specifier}"`);
   if (declaration.isTypeOnly()) refuse(`the import of "${specifier}" is type-only: it loads nothing`);
@@ -76,12 +85,15 @@ export async function lazyLoadImport(
   // Innermost hosts first, so an outer host's edit does not move an inner one's body.
   const ordered = [...hosts].sort((a, b) => b[0].getStart() - a[0].getStart());
   for (const [host, used] of ordered) addDynamicImport(host, [...used], quote);
-  if (typeImports) declaration.replaceWithText(typeImports);
-  else declaration.remove();
+  // A text edit, not `remove()`: the comments above the import (often the file's header) stay.
+  const edited = source.getFullText();
+  const end = declaration.getEnd();
+  const eol = typeImports ? 0 : (edited.slice(end).match(/^[ \t]*\r?\n/)?.[0].length ?? 0);
+  const after = edited.slice(0, declaration.getStart()) + (typeImports ?? '') + edited.slice(end + eol);
   const before = await readFile(join(dir, path), 'utf8');
-  const after = source.getFullText();
   if (after === before) refuse('the change would leave the file as it is');
   await writeFilesAtomically(dir, new Map([[path, after]]));
+  await formatWithRepoTool(dir, [path]);
   const names = bindings.filter((b) => b.valueUses.length > 0).map((b) => b.local);
   return {
     changedFiles: [path],
@@ -193,9 +205,21 @@ function addDynamicImport(host: Node, used: Binding[], quote: string): void {
     );
   }
   const body = Node.isBodied(host) || Node.isBodyable(host) ? host.getBody() : undefined;
-  if (body && Node.isBlock(body)) {
-    body.insertStatements(0, lines.join('\n'));
-    return;
+  if (!body) return;
+  if (Node.isBlock(body)) body.insertStatements(0, lines.join('\n'));
+  else if (Node.isBodied(host)) {
+    // An expression body becomes a block: `() => x()` → `() => { const … = await import(…); return x(); }`.
+    const expression = body.getText();
+    body.replaceWithText('{}');
+    host.setBodyText([...lines, `return ${expression};`].join('\n'));
   }
-  if (body) body.replaceWithText(`{\n${lines.join('\n')}\nreturn ${body.getText()};\n}`);
+}
+
+/** The file's own indentation, read from its first indented line, so inserted lines match it. */
+function indentationOf(text: string): IndentationText {
+  const indent = /^([ \t]+)[^\s*]/m.exec(text)?.[1] ?? '  ';
+  if (indent.startsWith('\t')) return IndentationText.Tab;
+  if (indent.length >= 8) return IndentationText.EightSpaces;
+  if (indent.length >= 4) return IndentationText.FourSpaces;
+  return IndentationText.TwoSpaces;
 }
