@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSim } from '../../src/sim/index.js';
-import { improveFixtureFiles } from '../support/improve-fixture.js';
+import { improveFixtureFiles, searchReplaceReply } from '../support/improve-fixture.js';
 import { makeGitRepo, removeRepo, sh, writeFiles } from '../support/improve-repo.js';
 
 const MAIN = resolve('src/cli/main.ts');
@@ -86,7 +86,11 @@ describe('swarm improve on the command line', () => {
     const work = realpathSync(mkdtempSync(join(tmpdir(), 'swarm-cwd-')));
     dirs.push(root, work);
     const invoice = files['src/invoices.ts']!;
-    const edit = `One home.\n\nsrc/invoices.ts\n\`\`\`ts\n<<<<<<< SEARCH\n${invoice}=======\nimport { orderTotal } from './orders.js';\n\nexport const invoiceTotal = orderTotal;\n>>>>>>> REPLACE\n\`\`\`\n`;
+    const edit = searchReplaceReply(
+      'src/invoices.ts',
+      invoice,
+      "import { orderTotal } from './orders.js';\n\nexport const invoiceTotal = orderTotal;\n",
+    );
     const sim = await startSim({
       scenario: {
         models: ['sim-model'],

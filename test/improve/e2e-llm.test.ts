@@ -7,7 +7,7 @@ import { runImprove } from '../../src/improve/pipeline/run-improve.js';
 import { skillPicker } from '../../src/improve/pipeline/skill-picker.js';
 import { agentSkillModel } from '../../src/improve/skills/index.js';
 import { chatCount, type Harness, startHarness } from '../support/harness.js';
-import { improveFixtureFiles } from '../support/improve-fixture.js';
+import { improveFixtureFiles, searchReplaceReply } from '../support/improve-fixture.js';
 import { makeGitRepo, removeRepo, sh, snapshot, userRefs } from '../support/improve-repo.js';
 
 /** A second duplicated block, in two more files: the candidate the bad edit is about. */
@@ -26,10 +26,6 @@ const weight = (name: string) =>
     '}',
     '',
   ].join('\n');
-
-function blocks(path: string, search: string, replace: string): string {
-  return `One home for the shared code.\n\n${path}\n\`\`\`ts\n<<<<<<< SEARCH\n${search}=======\n${replace}>>>>>>> REPLACE\n\`\`\`\n`;
-}
 
 let harness: Harness;
 let repo: string;
@@ -60,13 +56,13 @@ beforeAll(async () => {
     { linkNodeModules: true },
   );
   const invoice = fixture['src/invoices.ts']!;
-  const good = blocks(
+  const good = searchReplaceReply(
     'src/invoices.ts',
     invoice,
     "import { orderTotal } from './orders.js';\n\nexport function invoiceTotal(orders: Array<{ price: number; qty: number }>, discount: number): number {\n  return orderTotal(orders, discount);\n}\n",
   );
   // Applies cleanly, and changes behaviour: the test gate must catch it.
-  const bad = blocks(
+  const bad = searchReplaceReply(
     'src/returns.ts',
     '  if (rounded < 0) return 0;\n  return rounded;\n',
     '  return rounded + 1;\n',

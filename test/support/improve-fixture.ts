@@ -112,3 +112,8 @@ export function scriptedSkill(edit: ScriptedEdit): Skill {
     },
   };
 }
+
+/** A model reply in Aider's SEARCH/REPLACE format: one block replacing `search` with `replace` in `path`. */
+export function searchReplaceReply(path: string, search: string, replace: string): string {
+  return `One home for the shared code.\n\n${path}\n\`\`\`ts\n<<<<<<< SEARCH\n${search}=======\n${replace}>>>>>>> REPLACE\n\`\`\`\n`;
+}
