@@ -135,4 +135,34 @@ describe('swarm improve on the command line', () => {
       await sim.close();
     }
   }, 120_000);
+
+  it('stops on Ctrl-C with exit 130, rolling back the candidate in flight and leaving no worktree', async () => {
+    // The tests pass at baseline (the run's own checkout) and hang in a candidate's worktree.
+    const hang =
+      "import { basename } from 'node:path';\nif (!basename(process.cwd()).startsWith('cycle-')) setInterval(() => {}, 1000);\n";
+    const root = makeGitRepo(
+      { ...improveFixtureFiles({ testScript: 'node hang.mjs' }), 'hang.mjs': hang },
+      { linkNodeModules: true },
+    );
+    dirs.push(root);
+    const head = sh(root, 'rev-parse', 'main');
+    const child = spawn(process.execPath, ['--import', TSX, MAIN, 'improve', root], {
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    let stderr = '';
+    const interrupted = new Promise<number | null>((done) => child.on('close', done));
+    await new Promise<void>((started) => {
+      child.stderr.on('data', (d) => {
+        stderr += d;
+        if (stderr.includes('▸ split-file:src/big.ts')) started();
+      });
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill('SIGINT');
+    expect(await interrupted, stderr).toBe(130);
+    expect(stderr).toMatch(/interrupted: swarm improve run .* was cancelled/);
+    expect(sh(root, 'worktree', 'list', '--porcelain')).not.toMatch(/swarm-worktrees/);
+    expect(sh(root, 'for-each-ref', '--format=%(refname)', 'refs/heads/swarm/')).not.toMatch(/split-file/);
+    expect(sh(root, 'rev-parse', 'main')).toBe(head);
+  }, 120_000);
 });

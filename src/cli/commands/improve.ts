@@ -1,6 +1,7 @@
 import pc from 'picocolors';
 import { EventBus } from '../../core/events.js';
 import type { DetectedCommand } from '../../improve/analyse/index.js';
+import { ImproveCancelledError } from '../../improve/pipeline/errors.js';
 import type { ImproveOptions, ImproveReport } from '../../improve/pipeline/options.js';
 import { runImprove } from '../../improve/pipeline/run-improve.js';
 import { skillPicker } from '../../improve/pipeline/skill-picker.js';
@@ -71,6 +72,10 @@ export async function improve(repo: string, opts: ImproveCommandOptions): Promis
     if (opts.json) printJson(report);
     else printSummary(report);
     return controller.signal.aborted ? 130 : 0;
+  } catch (error) {
+    if (!(error instanceof ImproveCancelledError)) throw error;
+    process.stderr.write(`${pc.yellow('interrupted:')} ${error.message}; ${error.hint}\n`);
+    return 130;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
