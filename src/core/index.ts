@@ -30,4 +30,5 @@ export * from './errors.js';
 export * from './events.js';
 export { normaliseTask, taskFingerprint } from './fingerprint.js';
 export { newId } from './ids.js';
+export { isLoopback, urlHost } from './listen-address.js';
 export { type Locator, parseStructured } from './structured-file.js';

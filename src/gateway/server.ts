@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Socket } from 'node:net';
 import { errorMessage } from '../core/errors.js';
 import type { EventBus } from '../core/events.js';
+import { isLoopback, urlHost } from '../core/listen-address.js';
 import type { KvStore } from '../engine/backend.js';
 import { type GatewayConfig, parseGatewayConfig } from './config.js';
 import { GatewayListenError, GatewayRemoteHostError, GatewayRequestError } from './errors.js';
@@ -239,14 +240,4 @@ async function openKeyState(
     await backend.close();
     throw error;
   }
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^(::ffff:)?127\.\d+\.\d+\.\d+$/.test(host);
-}
-
-function urlHost(host: string): string {
-  if (host === '0.0.0.0') return '127.0.0.1';
-  if (host === '::') return '[::1]';
-  return host.includes(':') ? `[${host}]` : host;
 }

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { isLoopback } from '../core/listen-address.js';
 import { McpRemoteHostError } from './errors.js';
 
 export interface HttpServeOptions {
@@ -95,10 +96,6 @@ export async function serveMcpHttp(
       await new Promise<void>((resolvePromise) => http.close(() => resolvePromise()));
     },
   };
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^(::ffff:)?127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

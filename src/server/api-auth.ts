@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { isLoopback } from '../core/listen-address.js';
 // the gateway's virtual keys and this server's key share one format and one hashing scheme
 import {
   newApiKey,
@@ -10,12 +10,6 @@ import {
 import { ServerKeyRequiredError, UnauthorizedError } from './errors.js';
 
 export { newApiKey };
-
-export function isLoopback(host: string): boolean {
-  if (host === 'localhost') return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  return host === '::1';
-}
 
 /**
  * The server's bearer-key check. Only a salted hash of the key is held; a

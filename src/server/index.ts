@@ -1,4 +1,4 @@
-export { ApiAuth, isLoopback, newApiKey } from './api-auth.js';
+export { ApiAuth, newApiKey } from './api-auth.js';
 export * from './errors.js';
 export { DEFAULT_PORT, parseServerConfig, type ServerConfig, serverConfigSchema } from './server-config.js';
 export type { InProcessGateway } from './server-deps.js';

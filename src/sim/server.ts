@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Socket } from 'node:net';
 import { z } from 'zod';
 import { errorMessage } from '../core/errors.js';
+import { isLoopback, urlHost } from '../core/listen-address.js';
 import { anthropicError } from './anthropic-wire.js';
 import { SimListenError, SimOptionError, SimRemoteHostError } from './errors.js';
 import { readBody, sendJson, sendOpenAiError } from './http-io.js';
@@ -222,14 +223,4 @@ function authorized(headers: IncomingMessage['headers'], apiKey: string): boolea
   // Comparing digests keeps the comparison constant-time whatever the lengths.
   const digest = (text: string) => createHash('sha256').update(text).digest();
   return timingSafeEqual(digest(given), digest(apiKey));
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^(::ffff:)?127\.\d+\.\d+\.\d+$/.test(host);
-}
-
-function urlHost(host: string): string {
-  if (host === '0.0.0.0') return '127.0.0.1';
-  if (host === '::') return '[::1]';
-  return host.includes(':') ? `[${host}]` : host;
 }

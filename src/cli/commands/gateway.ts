@@ -6,6 +6,7 @@ export interface GatewayCommandOptions {
   port?: number;
   newKey?: string;
   events?: boolean;
+  store?: string;
 }
 
 const KEY_ID = /^[\w-]{1,64}$/;
@@ -35,8 +36,10 @@ export async function gateway(opts: GatewayCommandOptions): Promise<number> {
     return 0;
   }
   const { config, file } = gw.loadGatewayConfig({ cwd: process.cwd(), file: opts.config });
+  const { bus, store } = await openEventStore(opts.store);
   const server = await gw.startGateway({
     config,
+    bus,
     ...(opts.host === undefined ? {} : { host: opts.host }),
     ...(opts.port === undefined ? {} : { port: opts.port }),
   });
@@ -47,7 +50,8 @@ export async function gateway(opts: GatewayCommandOptions): Promise<number> {
       : `${config.keys.length} keys`;
   out(
     `swarm gateway: ${file}: ${config.backends.length} backends, models ${models.join(', ')}; ${keys}; ` +
-      `listening on ${server.url}; OpenAI base URL ${server.baseURL}`,
+      `listening on ${server.url}; OpenAI base URL ${server.baseURL}; ` +
+      `key state on ${config.state.engine}; requests recorded in ${store.file}`,
   );
   if (opts.events) server.events.subscribe((event: GatewayRequestEvent) => out(JSON.stringify(event)));
   out('Press Ctrl-C to stop.');
@@ -56,5 +60,20 @@ export async function gateway(opts: GatewayCommandOptions): Promise<number> {
     process.once('SIGTERM', () => resolve());
   });
   await server.close();
+  store.close();
   return 0;
+}
+
+/** The run store the gateway's request events go to, with the swarm config's secret redaction. */
+async function openEventStore(file: string | undefined) {
+  const [{ EventBus, loadConfig, resolvePath }, { RunStore, configRedactor }] = await Promise.all([
+    import('../../core/index.js'),
+    import('../../observe/index.js'),
+  ]);
+  const swarmConfig = loadConfig({ cwd: process.cwd() });
+  const path = resolvePath(swarmConfig, file ?? swarmConfig.store);
+  const store = new RunStore(path, { redactor: configRedactor(swarmConfig) });
+  const bus = new EventBus();
+  store.attach(bus);
+  return { bus, store: { file: path, close: () => store.close() } };
 }
