@@ -37,7 +37,7 @@ const args = [
   'improve',
   dest,
   '--max',
-  '2',
+  '4',
   '--max-file-lines',
   '400',
   '--test-command',
