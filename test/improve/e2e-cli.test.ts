@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { RunStore } from '../../src/observe/run-store.js';
 import { startSim } from '../../src/sim/index.js';
 import { improveFixtureFiles, searchReplaceReply } from '../support/improve-fixture.js';
 import { makeGitRepo, removeRepo, sh, writeFiles } from '../support/improve-repo.js';
@@ -131,6 +132,17 @@ describe('swarm improve on the command line', () => {
       const tip = report.cycles[0].merge.tip;
       expect(sh(root, 'show', `${tip}:src/invoices.ts`)).toMatch(/export const invoiceTotal = orderTotal;/);
       expect(sim.requests().filter((r) => r.path === '/v1/chat/completions')).toHaveLength(2);
+      // recorded in the run store of the working directory, with its improve event
+      const store = new RunStore(join(work, '.swarm', 'swarm.db'));
+      try {
+        expect(store.listRuns().find((r) => r.id === report.runId)).toMatchObject({
+          agent: 'improve',
+          status: 'succeeded',
+        });
+        expect(store.events(report.runId).map((e) => e.type)).toContain('improve.candidate');
+      } finally {
+        store.close();
+      }
     } finally {
       await sim.close();
     }

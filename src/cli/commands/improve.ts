@@ -1,5 +1,4 @@
 import pc from 'picocolors';
-import { EventBus } from '../../core/events.js';
 import type { DetectedCommand } from '../../improve/analyse/index.js';
 import { ImproveCancelledError } from '../../improve/pipeline/errors.js';
 import type { ImproveOptions, ImproveReport } from '../../improve/pipeline/options.js';
@@ -9,7 +8,7 @@ import { SKILLS, type SkillName } from '../../improve/plan/index.js';
 import { SKILL_KINDS, type SkillKind } from '../../improve/skills/index.js';
 import { InvalidInputError } from '../errors.js';
 import { printJson } from '../format.js';
-import { openImproveModel } from './improve-model.js';
+import { openImproveSession } from './improve-model.js';
 import { ImproveProgress } from './improve-progress.js';
 import { shellWords } from './shell-words.js';
 
@@ -43,8 +42,7 @@ export async function improve(repo: string, opts: ImproveCommandOptions): Promis
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const model = opts.model ? await openImproveModel(opts) : undefined;
-  const events = model?.events ?? new EventBus();
+  const session = await openImproveSession(opts);
   const progress = opts.json ? undefined : new ImproveProgress();
   try {
     const options: ImproveOptions = {
@@ -63,12 +61,12 @@ export async function improve(repo: string, opts: ImproveCommandOptions): Promis
       ...(opts.timeout === undefined ? {} : { commandTimeoutMs: opts.timeout * 1000 }),
       ...(opts.batch === undefined ? {} : { batchSize: opts.batch }),
       ...(opts.maxFileLines === undefined ? {} : { maxFileLines: opts.maxFileLines }),
-      ...(model ? { model: model.factory } : {}),
+      ...(session.model ? { model: session.model } : {}),
       pickSkill: skillPicker(only),
       signal: controller.signal,
       ...(progress ? { onProgress: progress.onEvent } : {}),
     };
-    const report = await runImprove(options, events);
+    const report = await runImprove(options, session.events);
     if (opts.json) printJson(report);
     else printSummary(report);
     return controller.signal.aborted ? 130 : 0;
@@ -79,7 +77,7 @@ export async function improve(repo: string, opts: ImproveCommandOptions): Promis
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    model?.close();
+    await session.close();
   }
 }
 
