@@ -1,11 +1,6 @@
 import type { Command } from 'commander';
 import { runAction } from './action.js';
-
-function count(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`expected a whole number of at least 1, got "${value}"`);
-  return n;
-}
+import { countFromOne } from './option-parsers.js';
 
 function list(value: string, previous: string[] = []): string[] {
   return [
@@ -26,7 +21,7 @@ export function registerImprove(program: Command, globals: () => { config?: stri
     )
     .argument('<repo>', 'path to the git repository to improve')
     .option('--dry-run', 'print the plan and stop: nothing is applied')
-    .option('--max <n>', 'candidates tried per cycle, best first', count)
+    .option('--max <n>', 'candidates tried per cycle, best first', countFromOne)
     .option(
       '--skills <list>',
       'only these: split-file, lazy-load, extract-duplicate, simplify, llm-edit (comma-separated)',
@@ -40,14 +35,14 @@ export function registerImprove(program: Command, globals: () => { config?: stri
     .option(
       '--merge-threshold <n>',
       'fast-forward without --merge once this many changes are approved (default 50)',
-      count,
+      countFromOne,
     )
     .option('--target <branch>', 'the branch to improve (default: the checked-out branch)')
-    .option('-w, --workers <n>', 'candidates applied at once (workflow workers, default 2)', count)
+    .option('-w, --workers <n>', 'candidates applied at once (workflow workers, default 2)', countFromOne)
     .option(
       '--cycles <n>',
       'repeat analyse → plan → apply → merge up to n times, each from the last result',
-      count,
+      countFromOne,
     )
     .option(
       '--allow-dirty',
@@ -63,9 +58,13 @@ export function registerImprove(program: Command, globals: () => { config?: stri
       '--typecheck-command <cmd>',
       'typecheck command instead of the detected one; "none" for no typecheck gate',
     )
-    .option('--timeout <seconds>', 'time bound of each test, lint or typecheck run (default 600)', count)
-    .option('--batch <n>', 'branches merged between test runs of the integration (default 5)', count)
-    .option('--max-file-lines <n>', 'files over this many lines are split (default 500)', count)
+    .option(
+      '--timeout <seconds>',
+      'time bound of each test, lint or typecheck run (default 600)',
+      countFromOne,
+    )
+    .option('--batch <n>', 'branches merged between test runs of the integration (default 5)', countFromOne)
+    .option('--max-file-lines <n>', 'files over this many lines are split (default 500)', countFromOne)
     .option('--agents <dir>', 'manifest directory holding the improver and reviewer agents (with --model)')
     .option('--json', 'print the run report as JSON on stdout')
     .addHelpText(

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { runAction } from './action.js';
+import { nonNegativeNumber, positiveNumber } from './option-parsers.js';
 
 /** `swarm mcp …`: the MCP client pool, the tool index, and Swarm as an MCP server. */
 export function registerMcp(program: Command, globals: () => { config?: string }): void {
@@ -55,16 +56,4 @@ export function registerMcp(program: Command, globals: () => { config?: string }
       '\nExamples:\n  $ swarm mcp serve                      (stdio: for an IDE or another agent to launch)\n  $ swarm mcp serve --http --port 8788   (http://127.0.0.1:8788/mcp)',
     )
     .action((opts) => runAction(async () => (await load()).mcpServe({ ...globals(), ...opts })));
-}
-
-function nonNegativeNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`expected a non-negative number, got "${value}"`);
-  return n;
-}
-
-function positiveNumber(value: string): number {
-  const n = nonNegativeNumber(value);
-  if (n === 0) throw new Error(`expected a positive number, got "${value}"`);
-  return n;
 }

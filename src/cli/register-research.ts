@@ -1,13 +1,8 @@
 import type { Command } from 'commander';
 import { runAction } from './action.js';
+import { nonNegativeNumber } from './option-parsers.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-function parseNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`expected a non-negative number, got "${value}"`);
-  return n;
-}
 
 const sharedOptions = (cmd: Command) =>
   cmd
@@ -16,8 +11,8 @@ const sharedOptions = (cmd: Command) =>
       'the target project: ranks papers, receives data/research/ and improvements.md',
       '.',
     )
-    .option('--top <n>', 'new papers kept per run, best first (default 10)', parseNumber)
-    .option('--limit <n>', 'most papers read from one query (default 100)', parseNumber)
+    .option('--top <n>', 'new papers kept per run, best first (default 10)', nonNegativeNumber)
+    .option('--limit <n>', 'most papers read from one query (default 100)', nonNegativeNumber)
     .option(
       '-m, --model <ref>',
       'model for structured summaries (default: research.model, then defaultModel)',
@@ -25,7 +20,7 @@ const sharedOptions = (cmd: Command) =>
     .option('--agent <name>', 'summariser agent (default research-summariser)')
     .option('--agents <dir>', 'manifest directory (default ./agents; else the packaged examples)')
     .option('--api-base <url>', 'arXiv API endpoint (default https://export.arxiv.org/api/query)')
-    .option('--interval <seconds>', 'least time between two requests to arXiv (default 3)', parseNumber)
+    .option('--interval <seconds>', 'least time between two requests to arXiv (default 3)', nonNegativeNumber)
     .option('--json', 'print the report as JSON');
 
 /** `swarm research` and `swarm research watch`. */
@@ -60,7 +55,7 @@ Examples:
   research
     .command('watch')
     .description('watch improvements.md and process each new arXiv link once, until Ctrl-C')
-    .option('--debounce <ms>', 'quiet time after a change before a run (default 500)', parseNumber)
+    .option('--debounce <ms>', 'quiet time after a change before a run (default 500)', nonNegativeNumber)
     .configureHelp({ showGlobalOptions: true })
     .addHelpText('after', '\nExample:\n  $ swarm research watch --project ../my-repo --top 3')
     .action((_opts, cmd: Command) =>

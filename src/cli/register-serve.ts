@@ -1,25 +1,13 @@
 import type { Command } from 'commander';
 import { runAction } from './action.js';
-
-function parsePort(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65_535)
-    throw new Error(`expected a port (0-65535), got "${value}"`);
-  return n;
-}
-
-function parseCount(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`expected a whole number, got "${value}"`);
-  return n;
-}
+import { port, wholeNumber } from './option-parsers.js';
 
 /** `swarm serve`: the HTTP API and the dashboard. */
 export function registerServe(program: Command, globals: () => { config?: string }): void {
   program
     .command('serve')
     .description('serve the HTTP API and the live dashboard (runs, workflows, costs, fleet)')
-    .option('-p, --port <n>', 'port (default 7070, or server.port; 0 picks a free one)', parsePort)
+    .option('-p, --port <n>', 'port (default 7070, or server.port; 0 picks a free one)', port)
     .option('--host <host>', 'interface to bind (default 127.0.0.1; anything else needs an API key)')
     .option('--engine <url>', 'sqlite:<path> (default sqlite:.swarm/swarm.db) or nats://host:4222')
     .option('--store <file>', 'SQLite run store (default .swarm/swarm.db)')
@@ -28,7 +16,7 @@ export function registerServe(program: Command, globals: () => { config?: string
     .option(
       '-w, --workers <n>',
       'workflow steps run at once in this process (0: leave them to workers)',
-      parseCount,
+      wholeNumber,
       2,
     )
     .option('--gateway [file]', 'also run the gateway in this process and show its backends')
