@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareToBaseline } from '../../src/improve/analyse/baseline.js';
 import { parseDiagnostics } from '../../src/improve/analyse/diagnostics.js';
-import { tapResults } from '../../src/improve/analyse/test-results.js';
+import { goResults, tapResults } from '../../src/improve/analyse/test-results.js';
 
 const failed = { exitCode: 1, timedOut: false };
 
@@ -91,6 +91,26 @@ describe('tapResults', () => {
       { id: 'suite > inner', status: 'failed' },
       { id: 'suite > later', status: 'skipped' },
       { id: 'top', status: 'passed' },
+    ]);
+  });
+});
+
+describe('goResults', () => {
+  it('reads the last outcome of each test from go test -json, leaving package events out', () => {
+    const events = [
+      { Action: 'start', Package: 'example.com/m' },
+      { Action: 'run', Package: 'example.com/m', Test: 'TestAdd' },
+      { Action: 'output', Package: 'example.com/m', Test: 'TestAdd', Output: '=== RUN   TestAdd\n' },
+      { Action: 'pass', Package: 'example.com/m', Test: 'TestAdd', Elapsed: 0 },
+      { Action: 'fail', Package: 'example.com/m', Test: 'TestSub/negative', Elapsed: 0 },
+      { Action: 'skip', Package: 'example.com/m', Test: 'TestLater', Elapsed: 0 },
+      { Action: 'fail', Package: 'example.com/m', Elapsed: 0.01 },
+    ];
+    const output = `# example.com/m\n${events.map((e) => JSON.stringify(e)).join('\n')}\nFAIL\n`;
+    expect(goResults(output)).toEqual([
+      { id: 'example.com/m > TestAdd', status: 'passed' },
+      { id: 'example.com/m > TestSub/negative', status: 'failed' },
+      { id: 'example.com/m > TestLater', status: 'skipped' },
     ]);
   });
 });

@@ -95,6 +95,23 @@ describe('runBaseline with node --test', () => {
   });
 });
 
+describe('runBaseline with pytest', () => {
+  it('reads each passed and failed test from pytest -rA', async () => {
+    const dir = repo({
+      'pytest.ini': '[pytest]\n',
+      'tests/test_math.py':
+        'import pytest\n\ndef test_adds():\n    assert 1 + 1 == 2\n\ndef test_broken():\n    assert 1 == 2\n\n@pytest.mark.skip(reason="later")\ndef test_later():\n    pass\n',
+    });
+    const result = await runBaseline(dir, await detectCommands(dir), { timeoutMs: 60_000 });
+    expect(result.test?.runner).toBe('pytest');
+    // pytest's summary names a skip by file and line only (`SKIPPED [1] tests/test_math.py:9: later`): not a test.
+    expect(result.test?.tests).toEqual([
+      { id: 'tests/test_math.py::test_adds', status: 'passed' },
+      { id: 'tests/test_math.py::test_broken', status: 'failed' },
+    ]);
+  }, 60_000);
+});
+
 describe('runBaseline with vitest and tsc', () => {
   it('reads vitest JSON per test and tsc errors, and only new type errors count', async () => {
     const dir = repo(
