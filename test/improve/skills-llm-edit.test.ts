@@ -116,16 +116,13 @@ function simplify(path: string, symbol: string): Candidate {
 }
 
 const read = (path: string) => readFileSync(join(harness.workspace, path), 'utf8');
+const simplifyWithModel = (path: string, name: string) =>
+  llmEditSkill.apply({ dir: harness.workspace, candidate: simplify(path, name), analysis, model });
 
 describe('llm-edit skill against the simulator', () => {
   it('applies a good edit and describes it', async () => {
     const before = chatCount(harness.sim);
-    const outcome = await llmEditSkill.apply({
-      dir: harness.workspace,
-      candidate: simplify('src/good.ts', 'gradeGood'),
-      analysis,
-      model,
-    });
+    const outcome = await simplifyWithModel('src/good.ts', 'gradeGood');
     expect(outcome.changedFiles).toEqual(['src/good.ts']);
     expect(read('src/good.ts')).toBe(simpler('gradeGood'));
     expect(outcome.title).toBe('Simplify gradeGood in src/good.ts');
@@ -139,12 +136,7 @@ describe('llm-edit skill against the simulator', () => {
 
   it('retries once with the closest lines when a block matches nothing, then applies the correction', async () => {
     const before = chatCount(harness.sim);
-    const outcome = await llmEditSkill.apply({
-      dir: harness.workspace,
-      candidate: simplify('src/retry.ts', 'gradeRetry'),
-      analysis,
-      model,
-    });
+    const outcome = await simplifyWithModel('src/retry.ts', 'gradeRetry');
     expect(outcome.changedFiles).toEqual(['src/retry.ts']);
     expect(read('src/retry.ts')).toBe(simpler('gradeRetry'));
     expect(chatCount(harness.sim) - before).toBe(2);
@@ -155,9 +147,7 @@ describe('llm-edit skill against the simulator', () => {
 
   it('rejects a block that never matches with the reason, leaving the tree unchanged', async () => {
     const before = chatCount(harness.sim);
-    const error = await llmEditSkill
-      .apply({ dir: harness.workspace, candidate: simplify('src/never.ts', 'gradeNever'), analysis, model })
-      .catch((e: unknown) => e);
+    const error = await simplifyWithModel('src/never.ts', 'gradeNever').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EditRejectedError);
     const rejected = error as EditRejectedError;
     expect(rejected.reason).toMatch(/did not apply/);
