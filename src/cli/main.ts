@@ -1,5 +1,11 @@
 import { Command, Option } from 'commander';
 import { runAction } from './action.js';
+import { countFromOne, nonNegativeNumber, port } from './option-parsers.js';
+import { registerAudit } from './register-audit.js';
+import { registerImprove } from './register-improve.js';
+import { registerMcp } from './register-mcp.js';
+import { registerResearch } from './register-research.js';
+import { registerServe } from './register-serve.js';
 
 /**
  * The `swarm` command. Only commander is loaded up front; each command's
@@ -15,6 +21,7 @@ const program = new Command('swarm')
     'after',
     `
 Examples:
+  $ swarm improve ../app --dry-run              plan improvements to a git repository (no model needed)
   $ swarm demo                                  run the example agents against the simulator
   $ swarm run planner "Add a --verbose flag"     run an agent on a task
   $ swarm runs show <run-id>                    the lineage tree of a run
@@ -29,10 +36,10 @@ program
   .argument('<agent>', 'agent name (see `swarm agents list`)')
   .argument('<task>', 'the task, in words')
   .option('-m, --model <ref>', 'override the agent model (provider:model or an alias)')
-  .option('--budget-usd <n>', 'stop before spending more than this many dollars', parseNumber)
-  .option('--budget-tokens <n>', 'stop before using more than this many tokens', parseNumber)
-  .option('--max-depth <n>', 'deepest delegation allowed (default 8)', parseNumber)
-  .option('--timeout <seconds>', 'cancel the run after this long', parseNumber)
+  .option('--budget-usd <n>', 'stop before spending more than this many dollars', nonNegativeNumber)
+  .option('--budget-tokens <n>', 'stop before using more than this many tokens', nonNegativeNumber)
+  .option('--max-depth <n>', 'deepest delegation allowed (default 8)', nonNegativeNumber)
+  .option('--timeout <seconds>', 'cancel the run after this long', nonNegativeNumber)
   .option('--store <file>', 'SQLite store (default .swarm/swarm.db)')
   .option('--agents <dir>', 'manifest directory (default ./agents)')
   .option('--json', 'print one JSON object with the outcome instead of streaming')
@@ -77,7 +84,7 @@ runs
   .command('list')
   .description('recent runs, newest first')
   .option('--store <file>', 'SQLite store (default .swarm/swarm.db)')
-  .option('-n, --limit <n>', 'how many', parseNumber, 20)
+  .option('-n, --limit <n>', 'how many', nonNegativeNumber, 20)
   .addOption(
     new Option('--status <status>', 'only runs with this status').choices([
       'running',
@@ -116,7 +123,7 @@ program
   .command('sim')
   .description('start the OpenAI-compatible model server simulator (scripted replies, for tests and demos)')
   .option('-s, --scenario <file>', 'scenario file (YAML or JSON); default: echo the last user message')
-  .option('-p, --port <n>', 'port (0 picks a free one)', parseNumber, 8787)
+  .option('-p, --port <n>', 'port (0 picks a free one)', port, 8787)
   .option('--host <host>', 'interface to bind', '127.0.0.1')
   .option('--allow-remote', 'allow binding to a non-loopback interface')
   .option('--api-key <key>', 'require this bearer key')
@@ -148,7 +155,7 @@ engineOptions(
     .argument('<file>', 'workflow file (YAML or JSON)')
     .option('-i, --input <key=value...>', 'input values (repeatable)')
     .option('--input-json <json>', 'input as a JSON object')
-    .option('-w, --workers <n>', 'steps run at once in this process', parseNumber, 4)
+    .option('-w, --workers <n>', 'steps run at once in this process', countFromOne, 4)
     .option('--detach', 'only start it: workers elsewhere run the steps (prints the run id)')
     .option('--json', 'machine-readable output'),
 )
@@ -166,7 +173,7 @@ engineOptions(
     .command('resume')
     .description('continue a run from its last checkpoints (after a crash or Ctrl-C)')
     .argument('<run-id>', 'the run to continue')
-    .option('-w, --workers <n>', 'steps run at once in this process', parseNumber, 4)
+    .option('-w, --workers <n>', 'steps run at once in this process', countFromOne, 4)
     .option('--json', 'machine-readable output'),
 )
   .addHelpText('after', '\nExample:\n  $ swarm workflow resume run_0kq3ab12cd')
@@ -210,8 +217,8 @@ engineOptions(
   program
     .command('worker')
     .description('join the engine: run workflow steps, and take part in the scheduler election')
-    .option('-n, --concurrency <n>', 'steps run at once', parseNumber, 4)
-    .option('--grace <seconds>', 'on SIGTERM, how long running steps may finish', parseNumber, 30)
+    .option('-n, --concurrency <n>', 'steps run at once', countFromOne, 4)
+    .option('--grace <seconds>', 'on SIGTERM, how long running steps may finish', nonNegativeNumber, 30)
     .option('--no-scheduler', 'never act as the scheduler (cron triggers, stalled-run repair)'),
 )
   .addHelpText('after', '\nExample:\n  $ swarm worker --engine nats://127.0.0.1:4222 --concurrency 8')
@@ -222,14 +229,24 @@ engineOptions(
 program
   .command('gateway')
   .description('serve an OpenAI-compatible endpoint that balances a fleet of model servers')
-  .option('-p, --port <n>', 'port (overrides listen.port; 0 picks a free one)', parseNumber)
+  .option('-p, --port <n>', 'port (overrides listen.port; 0 picks a free one)', port)
   .option('--host <host>', 'interface to bind (overrides listen.host)')
   .option('--events', 'print one JSON line per request: backend, routing reason, usage, cost')
+  .option(
+    '--store <file>',
+    'SQLite store recording each request as a gateway.request event (default .swarm/swarm.db)',
+  )
   .option('--new-key <id>', 'print a new virtual API key and its hashed config entry, then exit')
   .addHelpText('after', '\nExample:\n  $ swarm gateway --config gateway.yaml')
   .action((opts) =>
     runAction(async () => (await import('./commands/gateway.js')).gateway({ ...globals(), ...opts })),
   );
+
+registerServe(program, globals);
+registerAudit(program, globals);
+registerMcp(program, globals);
+registerResearch(program, globals);
+registerImprove(program, globals);
 
 const memory = program
   .command('memory')
@@ -249,9 +266,17 @@ memory
   )
   .option('--reembed', 'replace the vectors of a memory made with another embedder')
   .option('--prune', 'also forget files that are gone from the given directories')
-  .option('--max-tokens <n>', 'largest chunk in tokens (default 512)', parseNumber)
-  .option('--overlap <n>', 'tokens a text chunk repeats from the previous one (default 64)', parseNumber)
-  .option('--segment-chunks <n>', 'chunks per segment written during ingest (default 8192)', parseNumber)
+  .option('--max-tokens <n>', 'largest chunk in tokens (default 512)', nonNegativeNumber)
+  .option(
+    '--overlap <n>',
+    'tokens a text chunk repeats from the previous one (default 64)',
+    nonNegativeNumber,
+  )
+  .option(
+    '--segment-chunks <n>',
+    'chunks per segment written during ingest (default 8192)',
+    nonNegativeNumber,
+  )
   .option('--no-wait', 'return without waiting for background merges and embeddings')
   .option('--json', 'print the ingest report as JSON')
   .addHelpText('after', '\nExample:\n  $ swarm memory ingest src docs README.md --source repo')
@@ -264,7 +289,7 @@ memory
   .command('search')
   .description('search the memory: BM25, vector, or both fused (hybrid)')
   .argument('<query>', 'what to look for')
-  .option('-k, --k <n>', 'how many results (default 10)', parseNumber)
+  .option('-k, --k <n>', 'how many results (default 10)', nonNegativeNumber)
   .addOption(
     new Option('--mode <mode>', 'search path').choices(['hybrid', 'bm25', 'vector']).default('hybrid'),
   )
@@ -287,7 +312,7 @@ memory
   .command('pack')
   .description('the most relevant passages for a query, packed within a token budget for a prompt')
   .argument('<query>', 'what the context is for')
-  .option('--budget <tokens>', 'most tokens of context (default 4000)', parseNumber)
+  .option('--budget <tokens>', 'most tokens of context (default 4000)', nonNegativeNumber)
   .addOption(
     new Option('--mode <mode>', 'search path').choices(['hybrid', 'bm25', 'vector']).default('hybrid'),
   )
@@ -310,11 +335,5 @@ memory
   .action((opts) =>
     runAction(async () => (await import('./commands/memory.js')).memoryStats({ ...globals(), ...opts })),
   );
-
-function parseNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`expected a non-negative number, got "${value}"`);
-  return n;
-}
 
 await program.parseAsync();

@@ -105,8 +105,32 @@ export const configSchema = z
     workspace: z.string().default('.'),
     agents: z.string().default('agents'),
     tenant: z.string().default('default'),
+    /** Memory (the `memory_search` tool's store) and the response cache of model calls. */
+    memory: z
+      .object({
+        dir: z.string().default('.swarm/memory'),
+        /** false turns the response cache off; an object tunes it (checked by memory's own schema when a run starts). */
+        responseCache: z.union([z.boolean(), z.record(z.string(), z.unknown())]).default(true),
+      })
+      .strict()
+      .default({ dir: '.swarm/memory', responseCache: true }),
+    /** The decision audit log (delegations, side-effect tool calls, refusals, approvals, edits, merges). */
+    audit: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** Another process writing at the same time gets `<name>.<host>-<pid>.jsonl` beside it. */
+        file: z.string().default('.swarm/audit.jsonl'),
+      })
+      .strict()
+      .default({ enabled: true, file: '.swarm/audit.jsonl' }),
     /** `swarm gateway` reads this section (validated by the gateway's own schema when it starts). */
     gateway: z.unknown().optional(),
+    /** MCP servers and tool-index settings (validated by src/mcp's own schema, with file and field in errors). */
+    mcp: z.unknown().optional(),
+    /** `swarm serve` reads this section (validated by the server's own schema when it starts). */
+    server: z.unknown().optional(),
+    /** `swarm research` reads this section (validated by src/research's own schema when it starts). */
+    research: z.unknown().optional(),
   })
   .strict();
 

@@ -32,6 +32,34 @@ export interface EventData {
   'model.delta': { text: string };
   'model.retry': { model: string; attempt: number; delayMs: number; reason: string };
   'model.fallback': { from: string; to: string; reason: string };
+  /** One client request through the gateway: where it went and why, and what it used and cost. */
+  'gateway.request': {
+    id: string;
+    endpoint: 'chat' | 'completions' | 'embeddings' | 'unknown';
+    model: string | undefined;
+    stream: boolean;
+    /** The virtual key's id (never the key), and its tenant. */
+    keyId: string | undefined;
+    tenant: string | undefined;
+    status: number;
+    outcome: 'ok' | 'rejected' | 'failed' | 'interrupted' | 'cancelled';
+    backend: string | undefined;
+    policy: string | undefined;
+    /** Why the serving backend was chosen. */
+    reason: string | undefined;
+    attempts: { backend: string; outcome: string; status?: number; ms: number; detail?: string }[];
+    usage: { promptTokens: number; completionTokens: number; cachedTokens: number } | undefined;
+    usageEstimated: boolean;
+    costUsd: number;
+    /** What the request would have cost on the cheapest paid backend, minus what it cost. */
+    savedUsd: number;
+    waitedMs: number;
+    ttftMs: number | undefined;
+    durationMs: number;
+    error: { code: string; message: string } | undefined;
+  };
+  /** A model call answered without an upstream call of its own: from the response cache, or coalesced with an identical call. */
+  'model.cached': { model: string; source: 'exact' | 'near' | 'coalesced'; latencyMs: number };
   'tool.call': { tool: string; callId: string; args: string; ok: boolean; result: string; latencyMs: number };
   delegation: { to: string; childNodeId: string; task: string };
   'guard.tripped': { guard: GuardName; message: string };
@@ -42,6 +70,26 @@ export interface EventData {
     status: 'succeeded' | 'failed' | 'skipped' | 'waiting';
     error?: string;
     reason?: string;
+    /** An approval step: who approved or rejected it, and their note. */
+    by?: string;
+    note?: string;
+  };
+  /** `swarm improve`: one candidate finished its transaction. */
+  'improve.candidate': {
+    runId: string;
+    candidateId: string;
+    skill: string;
+    outcome: 'kept' | 'rolled_back' | 'skipped';
+    reason: string;
+    branch?: string;
+  };
+  /** `swarm improve`: the approved branches of a cycle were merged (or not) and the target moved (or not). */
+  'improve.merge': {
+    runId: string;
+    target: string;
+    merged: string[];
+    dropped: string[];
+    outcome: 'fast_forwarded' | 'integrated' | 'nothing_merged';
   };
   error: { message: string; code?: string };
 }

@@ -1,3 +1,4 @@
 export * from './analyse/index.js';
 export * from './edits/index.js';
 export * from './plan/index.js';
+export * from './pipeline/index.js';

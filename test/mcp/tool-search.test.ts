@@ -93,7 +93,7 @@ describe('toolSearch in manifests', () => {
       for (const name of tools) expect(runtime.tools.has(name)).toBe(true);
     } finally {
       runtime.close();
-      await runtime.mcp.close();
+      await runtime.mcp?.close();
     }
   });
 });

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { createRuntime, type Runtime } from '../../agents/runtime.js';
+import type { Runtime } from '../../agents/runtime.js';
 import { loadConfig, type SwarmConfig } from '../../core/config.js';
 import type { Backend } from '../../engine/backend.js';
 import { openBackend } from '../../engine/open-backend.js';
@@ -7,6 +7,7 @@ import type { Observability } from '../../observe/observability.js';
 import { WorkflowEngine } from '../../workflows/engine.js';
 import { runtimeStepRunner } from '../../workflows/runtime-step-runner.js';
 import { formatError } from '../action.js';
+import { closeCommandRuntime, openCommandRuntime } from './command-runtime.js';
 import { observeRuntime } from './observability.js';
 
 export interface EngineCommandOptions {
@@ -34,7 +35,7 @@ export async function openEngineContext(opts: EngineCommandOptions): Promise<Eng
   const backend = await openBackend(opts.engine ?? config.engine, { cwd: config.root, name: node });
   let runtime: Runtime;
   try {
-    runtime = createRuntime({
+    runtime = await openCommandRuntime({
       config,
       ...(opts.store ? { storeFile: opts.store } : {}),
       ...(opts.agents ? { agentsDir: opts.agents } : {}),
@@ -48,7 +49,7 @@ export async function openEngineContext(opts: EngineCommandOptions): Promise<Eng
   try {
     observability = await observeRuntime(runtime);
   } catch (error) {
-    runtime.close();
+    await closeCommandRuntime(runtime);
     await backend.close();
     throw error;
   }
@@ -65,7 +66,7 @@ export async function openEngineContext(opts: EngineCommandOptions): Promise<Eng
     observability,
     async close() {
       await observability.close();
-      runtime.close();
+      await closeCommandRuntime(runtime);
       await backend.close();
     },
   };

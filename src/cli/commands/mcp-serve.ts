@@ -1,8 +1,7 @@
 import { hostname } from 'node:os';
 import { relative, resolve } from 'node:path';
-import pc from 'picocolors';
 import { executeRun } from '../../agents/run.js';
-import { openRuntime } from '../../agents/runtime.js';
+import type { Runtime } from '../../agents/runtime.js';
 import { loadConfig } from '../../core/config.js';
 import { errorMessage, isSwarmError } from '../../core/errors.js';
 import { openBackend } from '../../engine/open-backend.js';
@@ -13,6 +12,7 @@ import { loadWorkflowFile } from '../../workflows/load.js';
 import { runtimeStepRunner } from '../../workflows/runtime-step-runner.js';
 import { formatError } from '../action.js';
 import { InvalidInputError } from '../errors.js';
+import { closeCommandRuntime, openCommandRuntime } from './command-runtime.js';
 import type { EngineCommandOptions } from './engine-context.js';
 
 export interface SwarmService {
@@ -35,14 +35,13 @@ export async function startSwarmService(
     cwd: config.root,
     name: `${hostname()}-${process.pid}`,
   });
-  let runtime: Awaited<ReturnType<typeof openRuntime>>;
+  let runtime: Runtime;
   try {
-    runtime = await openRuntime({
+    runtime = await openCommandRuntime({
       config,
       ...(opts.store ? { storeFile: opts.store } : {}),
       ...(opts.agents ? { agentsDir: opts.agents } : {}),
       onStoreError: (error) => process.stderr.write(formatError(error)),
-      onMcpWarning: (message) => process.stderr.write(`${pc.yellow('warning:')} ${message}\n`),
     });
   } catch (error) {
     await backend.close();
@@ -170,8 +169,7 @@ export async function startSwarmService(
     services,
     async close() {
       await worker.stop(5_000);
-      runtime.close();
-      await runtime.mcp.close();
+      await closeCommandRuntime(runtime);
       await backend.close();
     },
   };

@@ -1,12 +1,12 @@
 import pc from 'picocolors';
 import { executeRun } from '../../agents/run.js';
-import { createRuntime } from '../../agents/runtime.js';
 import { loadConfig, type SwarmConfig } from '../../core/config.js';
 import { errorMessage, isSwarmError } from '../../core/errors.js';
 import type { Observability } from '../../observe/observability.js';
 import { formatError } from '../action.js';
 import { formatDuration, formatTokens, formatUsd, printJson } from '../format.js';
 import { StatusLine } from '../status-line.js';
+import { closeCommandRuntime, openCommandRuntime } from './command-runtime.js';
 import { observeRuntime } from './observability.js';
 
 export interface RunCommandOptions {
@@ -29,7 +29,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
 
 /** Runs an agent with live progress, Ctrl-C cancellation and a summary; returns the exit code. */
 export async function runWithConfig(config: SwarmConfig, opts: RunCommandOptions): Promise<number> {
-  const runtime = createRuntime({
+  const runtime = await openCommandRuntime({
     config,
     ...(opts.store ? { storeFile: opts.store } : {}),
     ...(opts.agents ? { agentsDir: opts.agents } : {}),
@@ -117,6 +117,6 @@ export async function runWithConfig(config: SwarmConfig, opts: RunCommandOptions
     return outcome.outcome === 'succeeded' ? 0 : outcome.outcome === 'cancelled' ? 130 : 1;
   } finally {
     await observability?.close();
-    runtime.close();
+    await closeCommandRuntime(runtime);
   }
 }
