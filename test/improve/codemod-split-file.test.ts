@@ -68,6 +68,44 @@ describe('split-file codemod', () => {
       expect(lines(readFileSync(join(dir, path), 'utf8'))).toBeLessThanOrEqual(500);
   }, 120_000);
 
+  it('keeps extensionless specifiers and a namespace import of the file itself working', async () => {
+    const fns = Array.from(
+      { length: 30 },
+      (_, i) =>
+        `export function f${i}(t: Self.Thing): number {\n${'  t.n += 1;\n'.repeat(18)}  return t.n + ${i};\n}\n`,
+    );
+    const dir = project({
+      'tsconfig.json': JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          module: 'esnext',
+          moduleResolution: 'bundler',
+          noEmit: true,
+          types: [],
+        },
+        include: ['src'],
+      }),
+      'src/big.ts': [
+        "import * as Self from './big';",
+        '',
+        'export interface Thing {\n  n: number;\n}',
+        '',
+        ...fns,
+      ].join('\n'),
+      'src/use.ts':
+        "import { f0, f29, type Thing } from './big';\nconst t: Thing = { n: 1 };\nexport const r = f0(t) + f29(t);\n",
+    });
+    const result = await splitFile(dir, 'src/big.ts', await analyseRepo(dir, { cacheDir: false }));
+    expect(result.changedFiles.length).toBeGreaterThan(2);
+    const modules = result.changedFiles.slice(1).map((path) => readFileSync(join(dir, path), 'utf8'));
+    const users = modules.filter((text) => text.includes('Self.Thing'));
+    expect(users.length).toBeGreaterThan(0);
+    for (const text of users) expect(text).toContain("import * as Self from '../big';");
+    expect(() =>
+      execFileSync(resolve('node_modules/.bin/tsc'), ['-p', dir], { encoding: 'utf8', stdio: 'pipe' }),
+    ).not.toThrow();
+  }, 120_000);
+
   it('refuses a file with a syntax error, with the line, and writes nothing', async () => {
     const files = splitFixture();
     files['src/big.ts'] = files['src/big.ts']!.replace(

@@ -114,7 +114,7 @@ export function readFileModel(source: SourceFile, path: string): FileModel {
       residual.push(statement);
       continue;
     }
-    lastDeclarationLine = line;
+    if (emitsCode(statement)) lastDeclarationLine = line;
     const merged = names.map((n) => byName.get(n)).find((d) => d !== undefined);
     const declaration = merged ?? newDeclaration(declarations.length);
     if (!merged) declarations.push(declaration);
@@ -144,6 +144,12 @@ export function readFileModel(source: SourceFile, path: string): FileModel {
   const residualImportUses = new Map<number, Set<string>>();
   for (const statement of residual) collectUses(statement, resolve, residualUses, residualImportUses);
   return { source, imports, declarations, localExports, residual, residualUses, residualImportUses };
+}
+
+/** Interfaces, type aliases and `declare` statements leave no code behind: their order against load-time code is moot. */
+function emitsCode(statement: Statement): boolean {
+  if (Node.isInterfaceDeclaration(statement) || Node.isTypeAliasDeclaration(statement)) return false;
+  return !(Node.isAmbientable(statement) && statement.hasDeclareKeyword());
 }
 
 function newDeclaration(id: number): Declaration {

@@ -192,7 +192,9 @@ function quoted(text: string, style: CodeStyle): string {
 function relocate(spec: string, original: string, from: string): string {
   if (!spec.startsWith('./') && !spec.startsWith('../')) return spec;
   const target = posix.join(posix.dirname(original), spec);
-  return dotted(posix.relative(posix.dirname(from), target));
+  const relative = posix.relative(posix.dirname(from), target);
+  // An extensionless import of the original itself names the new folder's path: point it at the file.
+  return relative === '' ? `../${posix.basename(target)}` : dotted(relative);
 }
 
 /** The specifier a file at `from` uses to import the generated module at `to`. */
