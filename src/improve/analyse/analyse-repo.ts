@@ -173,7 +173,7 @@ function countNewlines(bytes: Buffer): number {
 
 /** The grammar (and web-tree-sitter with it) is loaded only when a file must be parsed. */
 async function parseFacts(file: SourceFile, text: string): Promise<FileFacts | undefined> {
-  const { parserFor } = await import('./grammar.js');
+  const { parserFor } = await import('../../memory/index.js');
   const parser = await parserFor(file.language);
   const tree = parser.parse(text);
   if (!tree) return undefined;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { parserFor } from '../../memory/index.js';
 import { extractFacts } from './extract-facts.js';
-import { parserFor } from './grammar.js';
 import type { SourceLanguage } from './languages.js';
 
 async function facts(language: SourceLanguage, source: string) {
