@@ -56,3 +56,20 @@ export async function executeRun(options: StartRunOptions): Promise<RunOutcome> 
     ctx.release();
   }
 }
+
+/** A run's outcome as plain JSON: the answer when it succeeded, else the error's message and code. */
+export function outcomeJson(outcome: RunOutcome) {
+  return {
+    runId: outcome.runId,
+    outcome: outcome.outcome,
+    ...(outcome.outcome === 'succeeded'
+      ? {
+          output: outcome.output,
+          ...(outcome.structured === undefined ? {} : { structured: outcome.structured }),
+        }
+      : {
+          error: errorMessage(outcome.error),
+          ...(isSwarmError(outcome.error) ? { code: outcome.error.code } : {}),
+        }),
+  };
+}

@@ -1,5 +1,6 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { processAlive } from '../core/process-alive.js';
 import { MemoryLockedError } from './errors.js';
 
 /**
@@ -21,7 +22,7 @@ export class StoreLock {
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         const holder = Number.parseInt(readLock(file), 10);
-        if (Number.isInteger(holder) && alive(holder)) {
+        if (Number.isInteger(holder) && processAlive(holder)) {
           throw new MemoryLockedError(dir, holder);
         }
         rmSync(file, { force: true });
@@ -40,14 +41,5 @@ function readLock(file: string): string {
     return readFileSync(file, 'utf8').trim();
   } catch {
     return '';
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { processAlive } from '../../src/core/process-alive.js';
 import { ALL_TESTS, compareToBaseline, runBaseline } from '../../src/improve/analyse/baseline.js';
 import { detectCommands } from '../../src/improve/analyse/commands.js';
 import { writeTree } from '../support/harness.js';
@@ -67,7 +68,7 @@ describe('runBaseline with node --test', () => {
     const pidFile = join(dir, 'pid');
     expect(existsSync(pidFile)).toBe(true);
     const pid = Number(readFileSync(pidFile, 'utf8'));
-    await expect.poll(() => alive(pid), { timeout: 10_000 }).toBe(false);
+    await expect.poll(() => processAlive(pid), { timeout: 10_000 }).toBe(false);
     const passing = { ...result, test: { ...result.test!, passed: true, timedOut: false } };
     const comparison = compareToBaseline(passing, result);
     expect(comparison.newFailures).toEqual([ALL_TESTS]);
@@ -166,12 +167,3 @@ describe('runBaseline with vitest and tsc', () => {
     expect(comparison.ok).toBe(false);
   }, 180_000);
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

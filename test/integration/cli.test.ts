@@ -1,10 +1,11 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { RunStore } from '../../src/observe/run-store.js';
 import { type SimServer, startSim } from '../../src/sim/index.js';
+import { writeSimProject } from '../support/sim-project.js';
 import { type CliOptions, runSwarm } from '../support/swarm-cli.js';
 
 let dir: string;
@@ -29,18 +30,7 @@ beforeAll(async () => {
       ],
     },
   });
-  mkdirSync(join(dir, 'agents'));
-  writeFileSync(
-    join(dir, 'swarm.config.yaml'),
-    stringify({
-      defaultModel: 'sim:sim-model',
-      providers: { sim: { type: 'openai-compatible', baseURL: sim.baseURL } },
-    }),
-  );
-  writeFileSync(
-    join(dir, 'agents', 'helper.yaml'),
-    stringify({ name: 'helper', description: 'helps', instructions: 'Help.' }),
-  );
+  writeSimProject(dir, sim.baseURL, { agents: { helper: { description: 'helps', instructions: 'Help.' } } });
 });
 
 afterAll(async () => {

@@ -245,7 +245,7 @@ describe('gateway routing', () => {
         data: { backend: 'gpu-1', policy: 'round-robin', reason: 'round-robin', outcome: 'ok' },
       });
       expect(other).toMatchObject({ type: 'gateway.request', data: { backend: 'gpu-2', status: 200 } });
-      expect((other?.data as { attempts: unknown[] }).attempts).toEqual([
+      expect((other as { data: { attempts: unknown[] } }).data.attempts).toEqual([
         expect.objectContaining({ backend: 'gpu-2', outcome: 'ok' }),
       ]);
     } finally {

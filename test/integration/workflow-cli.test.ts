@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { type SimServer, startSim } from '../../src/sim/index.js';
+import { writeSimProject } from '../support/sim-project.js';
 
 const BIN = resolve('bin/swarm.js');
 let dir: string;
@@ -46,19 +47,10 @@ beforeAll(async () => {
       ],
     },
   });
-  mkdirSync(join(dir, 'agents'));
-  writeFileSync(
-    join(dir, 'swarm.config.yaml'),
-    stringify({
-      defaultModel: 'sim:sim-model',
-      providers: { sim: { type: 'openai-compatible', baseURL: sim.baseURL } },
-      limits: { leaseSeconds: 1 },
-    }),
-  );
-  writeFileSync(
-    join(dir, 'agents', 'doer.yaml'),
-    stringify({ name: 'doer', description: 'does', instructions: 'Do it.' }),
-  );
+  writeSimProject(dir, sim.baseURL, {
+    config: { limits: { leaseSeconds: 1 } },
+    agents: { doer: { description: 'does', instructions: 'Do it.' } },
+  });
   writeFileSync(
     join(dir, 'flow.yaml'),
     stringify({

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { processAlive } from '../../src/core/process-alive.js';
 import { discoverServers } from '../../src/mcp/discovery.js';
 import {
   McpArgumentsError,
@@ -32,15 +33,6 @@ async function waitFor(check: () => boolean, ms = 10_000) {
   while (!check()) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 
@@ -78,7 +70,7 @@ describe.concurrent('MCP faults', () => {
       // Under extreme load the child may be ended before it got to write its pid: then it is gone already.
       if (existsSync(pidFile)) {
         const pid = Number(readFileSync(pidFile, 'utf8'));
-        await waitFor(() => !alive(pid));
+        await waitFor(() => !processAlive(pid));
       }
     } finally {
       await pool.close();
@@ -148,7 +140,7 @@ describe.concurrent('MCP faults', () => {
       const pid = (pool as unknown as { connections: Map<string, { pid?: number }> }).connections.get(
         'everything',
       )!.pid!;
-      expect(alive(pid)).toBe(true);
+      expect(processAlive(pid)).toBe(true);
       const slow = pool.call(
         'everything',
         'trigger-long-running-operation',
@@ -174,7 +166,7 @@ describe.concurrent('MCP faults', () => {
       )!.pid!;
       expect(newPid).not.toBe(pid);
       await pool.close();
-      await waitFor(() => !alive(newPid));
+      await waitFor(() => !processAlive(newPid));
     } finally {
       await pool.close();
     }

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { type SimServer, startSim } from '../../src/sim/index.js';
+import { writeSimProject } from '../support/sim-project.js';
 import { type SwarmProcess, swarmProcess } from './swarm-process.js';
 
 /** One span as the OTLP/HTTP JSON encoding carries it. */
@@ -119,19 +120,10 @@ beforeAll(async () => {
       ],
     },
   });
-  mkdirSync(join(dir, 'agents'));
-  writeFileSync(
-    join(dir, 'swarm.config.yaml'),
-    stringify({
-      defaultModel: 'sim:sim-model',
-      providers: { sim: { type: 'openai-compatible', baseURL: sim.baseURL } },
-      limits: { leaseSeconds: 10 },
-    }),
-  );
-  writeFileSync(
-    join(dir, 'agents', 'doer.yaml'),
-    stringify({ name: 'doer', description: 'does', instructions: 'Do it.' }),
-  );
+  writeSimProject(dir, sim.baseURL, {
+    config: { limits: { leaseSeconds: 10 } },
+    agents: { doer: { description: 'does', instructions: 'Do it.' } },
+  });
   writeFileSync(
     join(dir, 'flow.yaml'),
     stringify({

@@ -15,6 +15,8 @@ export interface EngineCommandOptions {
   engine?: string;
   store?: string;
   agents?: string;
+  /** The project directory (default: the current one). */
+  cwd?: string;
 }
 
 export interface EngineContext {
@@ -30,7 +32,7 @@ export interface EngineContext {
 
 /** Everything a workflow or worker command needs, wired as one process. */
 export async function openEngineContext(opts: EngineCommandOptions): Promise<EngineContext> {
-  const config = loadConfig({ cwd: process.cwd(), file: opts.config });
+  const config = loadConfig({ cwd: opts.cwd ?? process.cwd(), file: opts.config });
   const node = `${hostname()}-${process.pid}`;
   const backend = await openBackend(opts.engine ?? config.engine, { cwd: config.root, name: node });
   let runtime: Runtime;

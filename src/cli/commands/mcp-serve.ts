@@ -1,19 +1,10 @@
-import { hostname } from 'node:os';
 import { relative, resolve } from 'node:path';
-import { executeRun } from '../../agents/run.js';
-import type { Runtime } from '../../agents/runtime.js';
-import { loadConfig } from '../../core/config.js';
-import { errorMessage, isSwarmError } from '../../core/errors.js';
-import { openBackend } from '../../engine/open-backend.js';
+import { executeRun, outcomeJson } from '../../agents/run.js';
 import type { SwarmServices } from '../../mcp/index.js';
 import { MemoryStore, memorySearch } from '../../memory/index.js';
-import { WorkflowEngine } from '../../workflows/engine.js';
 import { loadWorkflowFile } from '../../workflows/load.js';
-import { runtimeStepRunner } from '../../workflows/runtime-step-runner.js';
-import { formatError } from '../action.js';
 import { InvalidInputError } from '../errors.js';
-import { closeCommandRuntime, openCommandRuntime } from './command-runtime.js';
-import type { EngineCommandOptions } from './engine-context.js';
+import { type EngineCommandOptions, openEngineContext } from './engine-context.js';
 
 export interface SwarmService {
   services: SwarmServices;
@@ -30,27 +21,7 @@ export interface SwarmService {
 export async function startSwarmService(
   opts: EngineCommandOptions & { workers?: number; cwd?: string },
 ): Promise<SwarmService> {
-  const config = loadConfig({ cwd: opts.cwd ?? process.cwd(), file: opts.config });
-  const backend = await openBackend(opts.engine ?? config.engine, {
-    cwd: config.root,
-    name: `${hostname()}-${process.pid}`,
-  });
-  let runtime: Runtime;
-  try {
-    runtime = await openCommandRuntime({
-      config,
-      ...(opts.store ? { storeFile: opts.store } : {}),
-      ...(opts.agents ? { agentsDir: opts.agents } : {}),
-      onStoreError: (error) => process.stderr.write(formatError(error)),
-    });
-  } catch (error) {
-    await backend.close();
-    throw error;
-  }
-  const engine = await WorkflowEngine.open(backend, runtimeStepRunner(runtime), {
-    events: runtime.events,
-    leaseMs: config.limits.leaseSeconds * 1000,
-  });
+  const { config, runtime, engine, close } = await openEngineContext(opts);
   const worker = engine.worker(opts.workers ?? 2).start();
   const inProject = (file: string) => {
     const path = resolve(config.root, file);
@@ -86,17 +57,7 @@ export async function startSwarmService(
       runtime.store.flush();
       const { run } = runtime.store.getRun(outcome.runId);
       return {
-        runId: outcome.runId,
-        outcome: outcome.outcome,
-        ...(outcome.outcome === 'succeeded'
-          ? {
-              output: outcome.output,
-              ...(outcome.structured === undefined ? {} : { structured: outcome.structured }),
-            }
-          : {
-              error: errorMessage(outcome.error),
-              ...(isSwarmError(outcome.error) ? { code: outcome.error.code } : {}),
-            }),
+        ...outcomeJson(outcome),
         inputTokens: run.inputTokens,
         outputTokens: run.outputTokens,
         costUsd: run.costUsd,
@@ -169,8 +130,7 @@ export async function startSwarmService(
     services,
     async close() {
       await worker.stop(5_000);
-      await closeCommandRuntime(runtime);
-      await backend.close();
+      await close();
     },
   };
 }

@@ -1,7 +1,6 @@
 import pc from 'picocolors';
-import { executeRun } from '../../agents/run.js';
+import { executeRun, outcomeJson } from '../../agents/run.js';
 import { loadConfig, type SwarmConfig } from '../../core/config.js';
-import { errorMessage, isSwarmError } from '../../core/errors.js';
 import type { Observability } from '../../observe/observability.js';
 import { formatError } from '../action.js';
 import { formatDuration, formatTokens, formatUsd, printJson } from '../format.js';
@@ -82,17 +81,7 @@ export async function runWithConfig(config: SwarmConfig, opts: RunCommandOptions
     const { run, nodes } = runtime.store.getRun(outcome.runId);
     if (opts.json) {
       printJson({
-        runId: outcome.runId,
-        outcome: outcome.outcome,
-        ...(outcome.outcome === 'succeeded'
-          ? {
-              output: outcome.output,
-              ...(outcome.structured === undefined ? {} : { structured: outcome.structured }),
-            }
-          : {
-              error: errorMessage(outcome.error),
-              ...(isSwarmError(outcome.error) ? { code: outcome.error.code } : {}),
-            }),
+        ...outcomeJson(outcome),
         agents: nodes.length,
         inputTokens: run.inputTokens,
         outputTokens: run.outputTokens,

@@ -3,6 +3,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { processAlive } from '../../core/process-alive.js';
 import { OWN_DIR } from './repo.js';
 
 const runStateSchema = z.object({
@@ -66,12 +67,7 @@ export async function removeRunState(root: string, runId: string): Promise<void>
 export function isDead(state: RunState): boolean {
   if (state.status !== 'running' || state.host !== hostname()) return false;
   if (state.pid === process.pid) return false;
-  try {
-    process.kill(state.pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+  return !processAlive(state.pid);
 }
 
 export function newRunState(runId: string, worktreeRoot: string): RunState {

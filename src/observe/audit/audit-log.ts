@@ -13,6 +13,7 @@ import {
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { SwarmError } from '../../core/errors.js';
+import { processAlive } from '../../core/process-alive.js';
 import {
   AuditLogCorruptError,
   AuditLogLockedError,
@@ -203,12 +204,7 @@ function isStale(holder: string): boolean {
   const pid = Number(pidText);
   if (host !== hostname() || !Number.isInteger(pid) || pid <= 0) return false;
   if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+  return !processAlive(pid);
 }
 
 /** The last record of an existing log, checked, so the chain continues from it; undefined for a new log. */
