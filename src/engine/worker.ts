@@ -43,7 +43,7 @@ const defaultRetryDelay = (deliveries: number) => Math.min(60_000, 1000 * 2 ** (
  */
 export class Worker {
   private readonly stopController = new AbortController();
-  private readonly running = new Map<ClaimedTask, AbortController>();
+  private readonly running = new Map<ClaimedTask, { controller: AbortController; since: number }>();
   private loops: Promise<void>[] = [];
   private readonly options: Required<Omit<WorkerOptions, 'events'>> & { events: WorkerEvents };
 
@@ -61,6 +61,19 @@ export class Worker {
     return this.running.size;
   }
 
+  get concurrency(): number {
+    return this.options.concurrency;
+  }
+
+  /** The tasks held now, and since when (epoch ms): what the fleet view shows. */
+  claimed(): { taskId: string; deliveries: number; since: number }[] {
+    return [...this.running].map(([task, { since }]) => ({
+      taskId: task.id,
+      deliveries: task.deliveries,
+      since,
+    }));
+  }
+
   start(): this {
     for (let i = 0; i < this.options.concurrency; i++) this.loops.push(this.loop());
     return this;
@@ -71,7 +84,7 @@ export class Worker {
     this.stopController.abort();
     const all = Promise.all(this.loops);
     const timer = setTimeout(() => {
-      for (const controller of this.running.values()) controller.abort(new Error('worker shutting down'));
+      for (const { controller } of this.running.values()) controller.abort(new Error('worker shutting down'));
     }, graceMs);
     try {
       await all;
@@ -97,7 +110,7 @@ export class Worker {
 
   private async run(task: ClaimedTask): Promise<void> {
     const controller = new AbortController();
-    this.running.set(task, controller);
+    this.running.set(task, { controller, since: Date.now() });
     this.options.events.claimed?.(task);
     const heartbeat = setInterval(
       () => {

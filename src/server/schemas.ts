@@ -194,9 +194,13 @@ export const fleetResponse = z.object({
   workers: z.array(
     z.object({
       node: z.string(),
+      host: z.string(),
+      pid: z.number(),
       concurrency: z.number(),
       inFlight: z.number(),
       claimed: z.array(z.object({ taskId: z.string(), deliveries: z.number(), since: z.number() })),
+      startedAt: z.number(),
+      heartbeatAt: z.number(),
     }),
   ),
   runs: z.object({ owned: z.number(), sseClients: z.number() }),

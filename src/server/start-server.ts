@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { Runtime } from '../agents/index.js';
+import { urlHost } from '../core/listen-address.js';
 import type { Backend } from '../engine/index.js';
 import { configRedactor, PROMETHEUS_CONTENT_TYPE, SecretRedactor, SwarmMetrics } from '../observe/index.js';
 import type { WorkflowEngine } from '../workflows/index.js';
@@ -131,14 +132,13 @@ export async function startServer(options: StartServerOptions): Promise<SwarmSer
     throw error;
   }
   if (workflows && options.workflows && options.workflows.workers > 0) {
-    workflows.startWorker(options.workflows.workers);
+    await workflows.startWorker(options.workflows.workers);
   }
   const address = server.address();
   const bound = typeof address === 'object' && address ? address.port : port;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${urlHost}:${bound}`,
+    url: `http://${urlHost(host)}:${bound}`,
     host,
     port: bound,
     app,

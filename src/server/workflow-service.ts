@@ -2,7 +2,14 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { errorMessage } from '../core/errors.js';
 import type { EventBus } from '../core/events.js';
-import { type Backend, type ClaimedTask, LeaderLease, Worker } from '../engine/index.js';
+import {
+  type Backend,
+  LeaderLease,
+  WORKERS_BUCKET,
+  Worker,
+  type WorkerRecord,
+  WorkerRegistry,
+} from '../engine/index.js';
 import { stepKind } from '../workflows/definition.js';
 import {
   loadWorkflowFile,
@@ -40,12 +47,6 @@ export interface DagStep {
   output: unknown;
 }
 
-export interface ClaimedStep {
-  taskId: string;
-  deliveries: number;
-  since: number;
-}
-
 /**
  * Workflows as the server offers them: the definitions in the workflows
  * directory, start, resume, approve, cancel, and the run's DAG with each
@@ -54,8 +55,7 @@ export interface ClaimedStep {
  */
 export class WorkflowService implements WorkflowCanceller {
   private worker: Worker | undefined;
-  private concurrency = 0;
-  private readonly claimed = new Map<ClaimedTask, number>();
+  private announced: { stop(): Promise<void> } | undefined;
 
   constructor(
     readonly engine: WorkflowEngine,
@@ -67,32 +67,23 @@ export class WorkflowService implements WorkflowCanceller {
     readonly node: string,
   ) {}
 
-  startWorker(concurrency: number): void {
-    this.concurrency = concurrency;
+  /** Runs steps in this process too, announced on the engine like any `swarm worker`. */
+  async startWorker(concurrency: number): Promise<void> {
     this.worker = new Worker({
       queue: this.engine.queue,
       handler: this.engine.handle,
       concurrency,
       claimWaitMs: 250,
-      events: {
-        claimed: (task) => this.claimed.set(task, Date.now()),
-        finished: (task) => this.claimed.delete(task),
-      },
     }).start();
+    this.announced = new WorkerRegistry(await this.backend.kv(WORKERS_BUCKET)).announce(
+      this.node,
+      this.worker,
+    );
   }
 
-  workerState(): { node: string; concurrency: number; inFlight: number; claimed: ClaimedStep[] } | undefined {
-    if (!this.worker) return undefined;
-    return {
-      node: this.node,
-      concurrency: this.concurrency,
-      inFlight: this.worker.inFlight,
-      claimed: [...this.claimed].map(([task, since]) => ({
-        taskId: task.id,
-        deliveries: task.deliveries,
-        since,
-      })),
-    };
+  /** Every live worker on the engine, this process's included, with the steps each holds. */
+  async workers(): Promise<WorkerRecord[]> {
+    return new WorkerRegistry(await this.backend.kv(WORKERS_BUCKET)).list();
   }
 
   async schedulerLeader(): Promise<string | undefined> {
@@ -199,6 +190,7 @@ export class WorkflowService implements WorkflowCanceller {
 
   async stop(): Promise<void> {
     await this.worker?.stop(2_000);
+    await this.announced?.stop();
   }
 }
 

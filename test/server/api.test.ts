@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executeRun } from '../../src/agents/index.js';
+import { WORKERS_BUCKET, Worker, WorkerRegistry } from '../../src/engine/index.js';
 import { type ServerHarness, startServerHarness, until } from '../support/server-harness.js';
 import { APPROVAL_WORKFLOW, delegationAgents, delegationScenario } from './scenarios.js';
 
@@ -262,13 +263,30 @@ describe('agents, costs, fleet, OpenAPI', () => {
     expect(future.body.total.costUsd).toBe(0);
   });
 
-  it('shows the engine queue, the in-process worker, and no gateway', async () => {
-    const fleet = await s.api('/api/fleet');
+  it('shows the engine queue, every worker on the engine, and no gateway', async () => {
+    // a worker of another process on the same engine, as `swarm worker` announces it
+    const elsewhere = new Worker({
+      queue: await s.backend.queue('elsewhere'),
+      concurrency: 3,
+      handler: async () => {},
+    });
+    const announced = new WorkerRegistry(await s.backend.kv(WORKERS_BUCKET)).announce(
+      'other-host-42',
+      elsewhere,
+    );
+    const fleet = await until(async () => {
+      const f = await s.api('/api/fleet');
+      return f.body.workers.length === 2 ? f : undefined;
+    }, 'both workers in the fleet');
+    await announced.stop();
     expect(fleet.body.engine.kind).toBe('sqlite');
     expect(fleet.body.engine.queue).toEqual(
       expect.objectContaining({ ready: expect.any(Number), leased: expect.any(Number) }),
     );
-    expect(fleet.body.workers[0].concurrency).toBe(2);
+    const byNode = Object.fromEntries(fleet.body.workers.map((w: { node: string }) => [w.node, w]));
+    expect(byNode['other-host-42']).toMatchObject({ concurrency: 3, inFlight: 0, pid: process.pid });
+    expect(fleet.body.workers.find((w: { node: string }) => w.node !== 'other-host-42').concurrency).toBe(2);
+    expect((await s.api('/api/fleet')).body.workers).toHaveLength(1);
     expect(fleet.body.gateway).toBeNull();
     const gw = await s.api('/api/gateway/backends');
     expect(gw.status).toBe(404);

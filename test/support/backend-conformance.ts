@@ -6,6 +6,7 @@ import type { Backend, KvChange, KvStore, QueueOptions, TaskQueue } from '../../
 import { LeaseLostError } from '../../src/engine/errors.js';
 import { LeaderLease } from '../../src/engine/leader-lease.js';
 import { Worker } from '../../src/engine/worker.js';
+import { WorkerRegistry } from '../../src/engine/worker-registry.js';
 import { formatRunTrace, parseRunTrace, runTraceHeaders } from '../../src/observe/index.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -346,6 +347,48 @@ export function backendConformance(label: string, open: () => Promise<Backend>):
         expect(await a.tryAcquire()).toBe(false);
         await b.release();
         expect(await a.tryAcquire()).toBe(true);
+      });
+    });
+
+    describe('worker registry', () => {
+      it('shows each announced worker with what it holds, and forgets one that stops or goes silent', async () => {
+        const kv = await bucket();
+        const q = await queue({ leaseMs: 5_000 });
+        await q.enqueue({ id: 'held', payload: {} });
+        let release!: () => void;
+        const holding = new Promise<void>((r) => {
+          release = r;
+        });
+        const busy = new Worker({
+          queue: q,
+          concurrency: 2,
+          claimWaitMs: 50,
+          handler: () => holding,
+        }).start();
+        const idle = new Worker({ queue: q, concurrency: 1, claimWaitMs: 50, handler: async () => {} });
+        const registry = new WorkerRegistry(kv, 100);
+        await eventually(() => busy.inFlight === 1);
+        const a = registry.announce('node-a', busy);
+        const b = registry.announce('host.example:1', idle);
+        await eventually(async () => (await registry.list()).length === 2);
+        await eventually(async () => (await registry.list())[1]?.claimed.length === 1);
+        const [first, second] = await registry.list();
+        expect(first).toMatchObject({ node: 'host.example:1', concurrency: 1, inFlight: 0, claimed: [] });
+        expect(second).toMatchObject({ node: 'node-a', concurrency: 2, inFlight: 1, pid: process.pid });
+        expect(second?.claimed[0]).toMatchObject({ taskId: 'held', deliveries: 1 });
+        await b.stop();
+        expect((await registry.list()).map((w) => w.node)).toEqual(['node-a']);
+        release();
+        await busy.stop();
+        await a.stop();
+        expect(await registry.list()).toEqual([]);
+        // a worker killed without stopping leaves its last heartbeat behind, which ages out
+        const c = registry.announce('node-c', idle);
+        await eventually(async () => (await registry.list()).length === 1);
+        const [live] = await registry.list();
+        await kv.put('node-d', { ...live, node: 'node-d', heartbeatAt: Date.now() - 1_000 });
+        expect((await registry.list()).map((w) => w.node)).toEqual(['node-c']);
+        await c.stop();
       });
     });
   });

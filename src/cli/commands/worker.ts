@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import pc from 'picocolors';
 import { Scheduler } from '../../engine/scheduler.js';
+import { WORKERS_BUCKET, WorkerRegistry } from '../../engine/worker-registry.js';
 import { loadWorkflowFile } from '../../workflows/load.js';
 import { type EngineCommandOptions, openEngineContext } from './engine-context.js';
 
@@ -52,6 +53,7 @@ export async function worker(
     if (e.type === 'run.finished') log(`${e.runId} run ${e.data.outcome}`);
   });
   const w = ctx.engine.worker(opts.concurrency).start();
+  const announced = new WorkerRegistry(await ctx.backend.kv(WORKERS_BUCKET)).announce(ctx.node, w);
   log(
     `worker ${ctx.node} on ${ctx.backend.location}: ${opts.concurrency} at a time; Ctrl-C or SIGTERM to stop`,
   );
@@ -61,6 +63,7 @@ export async function worker(
   });
   log(`stopping: finishing ${w.inFlight} running step(s), up to ${opts.grace}s`);
   await w.stop(opts.grace * 1000);
+  await announced.stop();
   await scheduler?.stop();
   await ctx.close();
   log('stopped');

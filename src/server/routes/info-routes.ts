@@ -95,7 +95,6 @@ export function infoRoutes(d: ServerDeps): ApiRoute<never, never>[] {
       response: fleetResponse,
       handler: async () => {
         const wf = d.workflows;
-        const worker = wf?.workerState();
         return {
           node: d.node,
           engine: wf
@@ -106,7 +105,7 @@ export function infoRoutes(d: ServerDeps): ApiRoute<never, never>[] {
                 schedulerLeader: (await wf.schedulerLeader()) ?? null,
               }
             : null,
-          workers: worker ? [worker] : [],
+          workers: wf ? await wf.workers() : [],
           runs: { owned: d.runs.running, sseClients: d.feed.clientCount },
           gateway: d.gateway ? d.gateway.backends() : null,
         };

@@ -59,14 +59,16 @@ export function FleetPage() {
           )}
         </div>
         <div className="card tile wide">
-          <h2>Workers in this server</h2>
+          <h2>Workers on the engine</h2>
           {fleet.workers.length === 0 && (
-            <p className="muted">none (steps are left to `swarm worker` processes)</p>
+            <p className="muted">none: start one with `swarm worker`, or `swarm serve` runs steps itself</p>
           )}
           {fleet.workers.map((w) => (
             <div key={w.node}>
               <p>
-                <strong>{w.node}</strong> · {w.inFlight}/{w.concurrency} busy
+                <strong>{w.node}</strong> · {w.inFlight}/{w.concurrency} busy · up{' '}
+                {formatDuration(now - w.startedAt)} · seen {formatDuration(Math.max(0, now - w.heartbeatAt))}{' '}
+                ago
               </p>
               {w.claimed.length > 0 && (
                 <ul className="claimed">
@@ -79,7 +81,9 @@ export function FleetPage() {
               )}
             </div>
           ))}
-          <p className="muted small">Workers in other processes show up in the queue's claimed count.</p>
+          <p className="muted small">
+            Each worker announces itself on the engine every 2 s; one silent for 6 s is gone.
+          </p>
         </div>
       </div>
       <h2>Gateway backends</h2>
