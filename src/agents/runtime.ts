@@ -11,7 +11,7 @@ import type { StoreWriteError } from '../observe/errors.js';
 import { configRedactor } from '../observe/observability.js';
 import { RunStore } from '../observe/run-store.js';
 import { builtinTools } from '../tools/builtins.js';
-import { memorySearchTool } from '../tools/memory-search.js';
+import { MEMORY_SEARCH_TOOL, memorySearchTool } from '../tools/memory-search.js';
 import type { Tool } from '../tools/tool.js';
 import { Workspace } from '../tools/workspace.js';
 import { AgentRegistry, loadManifestFile, manifestFiles, toolSearchesOf } from './registry.js';
@@ -151,4 +151,36 @@ export async function openRuntime(
     await mcp.close();
     throw error;
   }
+}
+
+/**
+ * Every tool name a run of this config can use: the built-ins,
+ * `memory_search`, and the tools of its MCP servers (connected only long
+ * enough to list them), so `swarm agents validate` accepts what a run does.
+ */
+export async function availableToolNames(
+  config: SwarmConfig,
+  onMcpWarning?: (message: string) => void,
+): Promise<Set<string>> {
+  const names = new Set([...builtinTools().map((t) => t.name), MEMORY_SEARCH_TOOL]);
+  const discovered = discoverServers({
+    section: config.mcp,
+    workspace: resolvePath(config, config.workspace),
+    ...(config.file ? { configFile: config.file } : {}),
+  });
+  if (discovered.servers.length === 0) return names;
+  const mcp = await McpToolbox.open({
+    section: config.mcp,
+    ...(config.file ? { configFile: config.file } : {}),
+    root: config.root,
+    workspace: config.workspace,
+    index: false,
+    ...(onMcpWarning ? { onWarning: onMcpWarning } : {}),
+  });
+  try {
+    for (const tool of mcp.tools()) names.add(tool.name);
+  } finally {
+    await mcp.close();
+  }
+  return names;
 }

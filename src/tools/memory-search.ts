@@ -62,6 +62,9 @@ export type MemorySearchTool = Tool<typeof input> & {
   close(): Promise<void>;
 };
 
+/** The name agents' manifests list to search the project memory. */
+export const MEMORY_SEARCH_TOOL = 'memory_search';
+
 /**
  * `memory_search`: the agents' way into the run's memory store, and only
  * that one, searched within the caller's tenant. The store is opened
@@ -84,7 +87,7 @@ export function memorySearchTool(options: MemorySearchToolOptions): MemorySearch
   };
 
   const tool = defineTool({
-    name: 'memory_search',
+    name: MEMORY_SEARCH_TOOL,
     description:
       'Search the project memory (ingested code and documents) by words and meaning. Returns the best ' +
       'chunks, each with its file, line range, collection and text. Narrow it with path, kind or source.',

@@ -13,7 +13,7 @@ const broken = join(dir, 'broken');
 const swarm = (args: string[], cwd = dir) => runSwarm(args, { cwd, from: 'source' });
 
 // The commands run at once (each is a process that starts the CLI and a server); the tests read their results.
-let results: Record<'list' | 'badArgs' | 'search' | 'broken', CliResult>;
+let results: Record<'list' | 'badArgs' | 'search' | 'broken' | 'validate', CliResult>;
 
 beforeAll(async () => {
   mkdirSync(sandbox);
@@ -23,6 +23,20 @@ beforeAll(async () => {
       mcp: { indexDir: join(dir, 'index'), servers: { fs: referenceServer('server-filesystem', [sandbox]) } },
     }),
   );
+  mkdirSync(join(dir, 'agents'));
+  writeFileSync(
+    join(dir, 'agents', 'reader.yaml'),
+    stringify({
+      name: 'reader',
+      description: 'reads',
+      instructions: 'Read.',
+      tools: ['read_file', 'memory_search', 'fs__read_text_file'],
+    }),
+  );
+  writeFileSync(
+    join(dir, 'agents', 'typo.yaml'),
+    stringify({ name: 'typo', description: 'd', instructions: 'i', tools: ['fs__no_such_tool'] }),
+  );
   mkdirSync(broken);
   writeFileSync(join(broken, '.mcp.json'), '{\n  "mcpServers": {\n    "x": { "command": 42 }\n  }\n}\n');
   const runs = {
@@ -30,6 +44,7 @@ beforeAll(async () => {
     badArgs: swarm(['mcp', 'call', 'fs', 'read_text_file', '{"pat": 1}']),
     search: swarm(['mcp', 'search', 'list the files in a directory', '--k', '3', '--json']),
     broken: swarm(['mcp', 'list'], broken),
+    validate: swarm(['agents', 'validate', '--json']),
   };
   results = Object.fromEntries(
     await Promise.all(Object.entries(runs).map(async ([k, p]) => [k, await p] as const)),
@@ -68,5 +83,17 @@ describe('swarm mcp (CLI)', () => {
     expect(code).toBe(1);
     expect(stderr).toContain(`${join(broken, '.mcp.json')}:3:`);
     expect(stderr).toMatch(/mcpServers\.x\.command: Invalid input: expected string, received number/);
+  });
+
+  it("agents validate accepts the MCP servers' tools and memory_search, as a run does, and names a wrong one", () => {
+    const { code, stdout } = results.validate;
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout) as {
+      files: { file: string; ok: boolean; problems: { message: string }[] }[];
+    };
+    const byFile = Object.fromEntries(report.files.map((f) => [f.file.split('/').pop(), f]));
+    expect(byFile['reader.yaml']).toMatchObject({ ok: true, problems: [] });
+    expect(byFile['typo.yaml']?.ok).toBe(false);
+    expect(byFile['typo.yaml']?.problems[0]?.message).toMatch(/unknown tool "fs__no_such_tool"/);
   });
 });

@@ -4,9 +4,9 @@ import pc from 'picocolors';
 import { ManifestError, ManifestSetError } from '../../agents/errors.js';
 import { manifestJsonSchema } from '../../agents/manifest.js';
 import { AgentRegistry, manifestFiles } from '../../agents/registry.js';
+import { availableToolNames } from '../../agents/runtime.js';
 import { loadConfig, resolvePath } from '../../core/config.js';
 import type { FileProblem } from '../../core/errors.js';
-import { builtinTools } from '../../tools/builtins.js';
 import { printJson } from '../format.js';
 
 interface AgentsOptions {
@@ -20,11 +20,16 @@ function agentsDir(opts: AgentsOptions): string {
   return resolvePath(config, opts.agents ?? config.agents);
 }
 
-const toolNames = () => new Set(builtinTools().map((t) => t.name));
+/** What a run of this config accepts: built-ins, memory_search and the MCP servers' tools. */
+function toolNames(opts: AgentsOptions): Promise<Set<string>> {
+  return availableToolNames(loadConfig({ cwd: process.cwd(), file: opts.config }), (message) =>
+    process.stderr.write(`${pc.yellow('warning:')} ${message}\n`),
+  );
+}
 
 export async function listAgents(opts: AgentsOptions): Promise<number> {
   const dir = agentsDir(opts);
-  const registry = AgentRegistry.fromDirectory(dir, toolNames());
+  const registry = AgentRegistry.fromDirectory(dir, await toolNames(opts));
   const agents = registry.list();
   if (opts.json) {
     printJson(agents.map(({ manifest, file }) => ({ ...manifest, file })));
@@ -56,7 +61,7 @@ export async function validateAgents(opts: AgentsOptions & { files: string[] }):
   const all = [...new Set([...dirFiles, ...wanted])];
   let errors: ManifestError[] = [];
   try {
-    AgentRegistry.fromFiles(all, toolNames());
+    AgentRegistry.fromFiles(all, await toolNames(opts));
   } catch (error) {
     if (error instanceof ManifestSetError) errors = [...error.errors];
     else if (error instanceof ManifestError) errors = [error];
