@@ -53,6 +53,8 @@ const runV1V2 = z.object({
   createdAt: z.number(),
   updatedAt: z.number(),
   error: z.string().optional(),
+  /** The run's trace (`traceparent`, `tracestate`) when it was traced: a resume in a new process joins it. */
+  trace: z.record(z.string(), z.string()).optional(),
 });
 export type RunRecord = z.infer<typeof runV1V2> & { name: string };
 

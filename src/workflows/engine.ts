@@ -2,7 +2,12 @@ import type { AnyEvent, EventBus, EventData } from '../core/events.js';
 import { newId } from '../core/ids.js';
 import type { Backend, ClaimedTask, Json, TaskQueue } from '../engine/backend.js';
 import { Worker } from '../engine/worker.js';
-import { runTraceHeaders } from '../observe/tracing/trace-context.js';
+import {
+  parseRunTrace,
+  registerRunTrace,
+  runTraceHeaders,
+  runTraceOf,
+} from '../observe/tracing/trace-context.js';
 import type { RunRecord, StepCheckpoint } from './checkpoint.js';
 import { type CompiledWorkflow, DefinitionCache } from './compiled.js';
 import { type StepDefinition, stepKind, type WorkflowDefinition } from './definition.js';
@@ -81,6 +86,9 @@ export class WorkflowEngine {
       const task = `workflow ${workflow.name}`;
       this.emit(runId, record, 'run.started', { task, tenantId: record.tenantId, budget: record.budget });
       this.emit(runId, record, 'agent.started', { task, fingerprint: workflow.name });
+      // the tracer (when on) chose the run's trace ids on run.started: keep them with the run
+      const trace = runTraceHeaders(runId);
+      if (trace.traceparent) await this.state.updateRun(runId, (run) => ({ ...run, trace }));
     }
     await this.advance(runId);
     return runId;
@@ -94,6 +102,10 @@ export class WorkflowEngine {
    */
   async advance(runId: string, after?: string): Promise<RunRecord> {
     const run = await this.state.getRun(runId);
+    if (run.trace && !runTraceOf(runId)) {
+      const carried = parseRunTrace(run.trace);
+      if (carried) registerRunTrace(carried);
+    }
     if (run.status === 'succeeded' || run.status === 'failed' || run.status === 'cancelled') return run;
     const compiled = await this.compiled(runId);
     if (after === undefined) return this.replan(runId, compiled);

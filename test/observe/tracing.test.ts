@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { ClaimedTask } from '../../src/engine/backend.js';
 import { SqliteBackend } from '../../src/engine/sqlite/sqlite-backend.js';
 import { Worker } from '../../src/engine/worker.js';
-import { type Observability, startObservability } from '../../src/observe/index.js';
+import { clearRunTraces, type Observability, startObservability } from '../../src/observe/index.js';
 import { defineTool } from '../../src/tools/tool.js';
 import type { WorkflowDefinition } from '../../src/workflows/definition.js';
 import { WorkflowEngine } from '../../src/workflows/engine.js';
@@ -213,6 +213,46 @@ describe('tracing', () => {
     expect(spans.map((s) => s.name).sort()).toEqual(
       ['chat sim-model', 'invoke_agent solo', 'swarm.agent.step solo', 'swarm.run'].sort(),
     );
+  });
+
+  it('keeps the trace of a workflow resumed by a process that never saw it start', async () => {
+    h = await startHarness({ agents: { solo: {} }, scenario: { rules: [{ reply: { content: 'hi' } }] } });
+    const exporter = new InMemorySpanExporter();
+    obs = await startObservability({
+      events: h.runtime.events,
+      config: { ...h.runtime.config, audit: { enabled: false, file: 'unused' } },
+      tracing: { exporters: [exporter], exportEachSpan: true },
+    });
+    backend = new SqliteBackend(join(h.dir, 'engine.db'));
+    const first = await WorkflowEngine.open(backend, runtimeStepRunner(h.runtime), {
+      events: h.runtime.events,
+    });
+    const runId = await first.start({
+      name: 'paused',
+      steps: [
+        { id: 'gate', approval: { message: 'go on?' } },
+        { id: 'after', agent: 'solo', task: 'say hi', needs: ['gate'] },
+      ],
+    } as unknown as WorkflowDefinition);
+    const stored = (await first.status(runId)).run.trace;
+    expect(stored?.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    const traceId = stored!.traceparent!.split('-')[1];
+    // the starting process is gone: nothing in this one remembers the run's trace
+    clearRunTraces();
+    const later = await WorkflowEngine.open(backend, runtimeStepRunner(h.runtime), {
+      events: h.runtime.events,
+    });
+    workers.push(
+      new Worker({ queue: later.queue, handler: later.handle, concurrency: 1, claimWaitMs: 50 }).start(),
+    );
+    await later.approve(runId, 'gate', { approved: true, by: 'tester' });
+    expect((await later.settled(runId)).status).toBe('succeeded');
+    await obs.tracing!.forceFlush();
+    const spans = exporter.getFinishedSpans();
+    const afterStep = spans.find((s) => s.name === 'swarm.workflow.step after')!;
+    expect(afterStep.spanContext().traceId).toBe(traceId);
+    expect(spans.find((s) => s.name === 'invoke_agent solo')!.spanContext().traceId).toBe(traceId);
+    expect(spans.find((s) => s.name === 'swarm.run')!.spanContext().traceId).toBe(traceId);
   });
 
   it('is off without OTEL_EXPORTER_OTLP_* variables', async () => {

@@ -11,9 +11,11 @@ export {
 export { markStepFailed, traceStep } from './step-span.js';
 export { SwarmTracer } from './swarm-tracer.js';
 export {
+  clearRunTraces,
   formatRunTrace,
   parseRunTrace,
   type RunTrace,
+  registerRunTrace,
   runTraceHeaders,
   runTraceOf,
   withTaskTrace,
