@@ -1,9 +1,11 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { PidLock } from '../core/pid-lock.js';
 import { termsOf } from './analyzer.js';
 import { type BackgroundHost, type BackgroundStatus, BackgroundWork } from './background-work.js';
 import type { ChunkOptions } from './chunk.js';
 import type { DocumentFrequencies } from './document-frequencies.js';
+import { MemoryLockedError } from './errors.js';
 import { HashedEmbedder } from './hashed-embedder.js';
 import { HttpEmbedder } from './http-embedder.js';
 import {
@@ -31,7 +33,6 @@ import {
   prepareManifest,
   writeFrequencies,
 } from './store-files.js';
-import { StoreLock } from './store-lock.js';
 import { DEFAULT_VECTOR_OPTIONS, type VectorSearchOptions } from './vector-search.js';
 
 /** What changed in one commit; the response cache listens to invalidate answers built on removed sources. */
@@ -94,7 +95,7 @@ export class MemoryStore {
   private constructor(
     readonly options: MemoryOptions,
     manifest: Manifest,
-    private readonly lock: StoreLock | undefined,
+    private readonly lock: PidLock | undefined,
   ) {
     this.dir = resolve(options.dir);
     this.root = resolve(options.root ?? process.cwd());
@@ -128,7 +129,9 @@ export class MemoryStore {
     const options = parseMemoryOptions(input);
     const dir = resolve(options.dir);
     if (!options.readOnly) mkdirSync(dir, { recursive: true });
-    const lock = options.readOnly ? undefined : StoreLock.acquire(dir);
+    const lock = options.readOnly
+      ? undefined
+      : PidLock.acquire(join(dir, 'LOCK'), (pid) => new MemoryLockedError(dir, pid));
     for (let attempt = 1; ; attempt++) {
       let manifest: Manifest | undefined;
       try {

@@ -95,3 +95,12 @@ export class SummaryError extends SwarmError {
     });
   }
 }
+
+/** Another research run is writing this project's notes and improvements.md now. */
+export class ResearchBusyError extends SwarmError {
+  constructor(projectDir: string, pid: number) {
+    super('research_busy', `another research run (pid ${pid}) is writing the notes of ${projectDir}`, {
+      hint: 'Wait for it to finish (a watch keeps running until Ctrl-C), or stop it; a killed run leaves no lock behind.',
+    });
+  }
+}

@@ -1,10 +1,12 @@
+import { mkdir } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { errorMessage } from '../core/errors.js';
+import { PidLock } from '../core/pid-lock.js';
 import { ArxivClient, type FetchOptionsInput, type FetchProgress } from './arxiv-client.js';
 import { noteFileName } from './arxiv-id.js';
 import type { Paper } from './atom-feed.js';
 import { writeTextAtomic } from './atomic-write.js';
-import { ArxivApiError } from './errors.js';
+import { ArxivApiError, ResearchBusyError } from './errors.js';
 import { appendProposals, readImprovements } from './improvements-file.js';
 import { type NoteInput, proposalText, renderNote } from './note.js';
 import { ProjectRanker, type Relevance } from './project-ranker.js';
@@ -74,6 +76,20 @@ export interface ResearchReport {
  */
 export async function runResearch(options: ResearchOptions): Promise<ResearchReport> {
   const projectDir = resolve(options.projectDir);
+  // two runs on one project would each append the other's proposals' duplicates or lose index entries
+  await mkdir(join(projectDir, '.swarm'), { recursive: true });
+  const lock = PidLock.acquire(
+    join(projectDir, '.swarm', 'research.lock'),
+    (pid) => new ResearchBusyError(projectDir, pid),
+  );
+  try {
+    return await researchUnderLock(projectDir, options);
+  } finally {
+    lock.release();
+  }
+}
+
+async function researchUnderLock(projectDir: string, options: ResearchOptions): Promise<ResearchReport> {
   const improvementsFile = join(projectDir, IMPROVEMENTS_FILE);
   const progress = options.onProgress ?? (() => {});
   const improvements = await readImprovements(improvementsFile);

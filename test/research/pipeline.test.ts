@@ -1,4 +1,13 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,6 +16,7 @@ import {
   FeedLayoutError,
   ImprovementsFormatError,
   idsSource,
+  ResearchBusyError,
   type ResearchSource,
   runResearch,
 } from '../../src/research/index.js';
@@ -166,6 +176,30 @@ describe('research pipeline on saved feeds', () => {
     expect(error).toMatchObject({ line: 3 });
     expect(readFileSync(join(dir, 'improvements.md'), 'utf8')).toBe(text);
     expect(existsSync(join(dir, 'data'))).toBe(false);
+  });
+
+  it('refuses to run while another research run holds the project, and leaves everything as it was', async () => {
+    mkdirSync(join(dir, '.swarm'));
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    try {
+      writeFileSync(join(dir, '.swarm', 'research.lock'), String(other.pid));
+      const before = existsSync(join(dir, 'improvements.md')) ? snapshot() : {};
+      await expect(
+        runResearch({ projectDir: dir, sources: [file('2026-search-10-entries.xml')] }),
+      ).rejects.toThrow(ResearchBusyError);
+      expect(existsSync(join(dir, 'improvements.md')) ? snapshot() : {}).toEqual(before);
+    } finally {
+      other.kill();
+    }
+    // once that process is gone its lock is taken over
+    await new Promise((r) => other.once('exit', r));
+    const report = await runResearch({
+      projectDir: dir,
+      sources: [file('2026-search-10-entries.xml')],
+      top: 1,
+    });
+    expect(report.kept).toHaveLength(1);
+    expect(existsSync(join(dir, '.swarm', 'research.lock'))).toBe(false);
   });
 
   it('handles a feed with zero entries: nothing kept, nothing written', async () => {
