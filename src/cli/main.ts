@@ -257,7 +257,7 @@ memory
     'chunk and index files and directories; unchanged files are skipped, an interrupted ingest resumes',
   )
   .argument('<paths...>', 'files and directories to ingest')
-  .option('--dir <dir>', 'memory directory (default .swarm/memory)')
+  .option('--dir <dir>', 'memory directory (default: memory.dir of the config, .swarm/memory)')
   .option('--source <name>', 'collection name to filter on later (default files)')
   .option('--tenant <id>', 'tenant the chunks belong to (default: tenant in the config)')
   .option(
@@ -297,7 +297,7 @@ memory
   .addOption(new Option('--kind <kind>', 'only this kind of document').choices(['code', 'markdown', 'text']))
   .option('--source <name>', 'only this collection')
   .option('--tenant <id>', 'only this tenant')
-  .option('--dir <dir>', 'memory directory (default .swarm/memory)')
+  .option('--dir <dir>', 'memory directory (default: memory.dir of the config, .swarm/memory)')
   .option('--json', 'machine-readable output')
   .addHelpText(
     'after',
@@ -318,7 +318,7 @@ memory
   )
   .option('--path <glob>', 'only files matching the glob')
   .addOption(new Option('--kind <kind>', 'only this kind of document').choices(['code', 'markdown', 'text']))
-  .option('--dir <dir>', 'memory directory (default .swarm/memory)')
+  .option('--dir <dir>', 'memory directory (default: memory.dir of the config, .swarm/memory)')
   .option('--json', 'machine-readable output')
   .addHelpText('after', '\nExample:\n  $ swarm memory pack "how are budgets reserved" --budget 2000')
   .action((query: string, opts) =>
@@ -329,7 +329,7 @@ memory
 memory
   .command('stats')
   .description('what the memory holds: files, chunks, segments, vectors, bytes on disk and in memory')
-  .option('--dir <dir>', 'memory directory (default .swarm/memory)')
+  .option('--dir <dir>', 'memory directory (default: memory.dir of the config, .swarm/memory)')
   .option('--json', 'machine-readable output')
   .addHelpText('after', '\nExample:\n  $ swarm memory stats --json')
   .action((opts) =>

@@ -1,32 +1,14 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSwarm } from '../support/swarm-cli.js';
 
 /** `swarm memory ingest | search | pack | stats` as a user runs them, from the built CLI. */
 
-const BIN = resolve('bin/swarm.js');
 let dir: string;
 
-function swarm(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: dir,
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
-  });
-}
+const swarm = (args: string[]) => runSwarm(args, { cwd: dir });
 
 beforeAll(() => {
   if (!existsSync('dist/cli/main.js'))
@@ -98,5 +80,16 @@ describe('swarm memory', { timeout: 120_000 }, () => {
     const embed = await swarm(['memory', 'ingest', 'src', '--embed', 'hashed:1000']);
     expect(embed.code).toBe(1);
     expect(embed.stderr).toMatch(/power of two/);
+  });
+
+  it("keeps the store where the config says, so the agents' search tool reads what was ingested", async () => {
+    const project = join(dir, 'configured');
+    mkdirSync(join(project, 'notes'), { recursive: true });
+    writeFileSync(join(project, 'swarm.config.yaml'), 'memory:\n  dir: var/memory\n');
+    writeFileSync(join(project, 'notes', 'a.md'), '# Queues\n\nLeases expire and tasks come back.\n');
+    const r = await runSwarm(['memory', 'ingest', 'notes', '--json'], { cwd: project });
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(join(project, 'var', 'memory'))).toBe(true);
+    expect(existsSync(join(project, '.swarm', 'memory'))).toBe(false);
   });
 });

@@ -14,8 +14,6 @@ import {
 } from '../../memory/index.js';
 import { formatDuration, formatTokens, oneLine, printJson } from '../format.js';
 
-export const MEMORY_DIR = '.swarm/memory';
-
 interface MemoryCommandOptions {
   config?: string;
   dir?: string;
@@ -33,8 +31,9 @@ export class EmbedOptionError extends SwarmError {
   }
 }
 
+/** The store agents' `memory_search` reads (`memory.dir` in the config), unless --dir names another. */
 function storeDir(config: SwarmConfig, opts: MemoryCommandOptions): string {
-  return resolvePath(config, opts.dir ?? MEMORY_DIR);
+  return resolvePath(config, opts.dir ?? config.memory.dir);
 }
 
 /** Turns `--embed` into an embedder and its key: `hashed[:dims]`, or a provider of the config and a model. */
