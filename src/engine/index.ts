@@ -5,4 +5,4 @@ export { LeaderLease } from './leader-lease.js';
 export { openBackend } from './open-backend.js';
 export { Scheduler, type SchedulerOptions, type Trigger } from './scheduler.js';
 export { PermanentTaskError, type TaskHandler, Worker, type WorkerOptions } from './worker.js';
-export { WORKERS_BUCKET, type WorkerRecord, WorkerRegistry } from './worker-registry.js';
+export { WORKERS_BUCKET, type WorkerRecord, WorkerRegistry, workerRecordSchema } from './worker-registry.js';

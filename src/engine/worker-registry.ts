@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { KvStore } from './backend.js';
 import type { Worker } from './worker.js';
 
-const workerRecordSchema = z.object({
+export const workerRecordSchema = z.object({
   node: z.string(),
   host: z.string(),
   pid: z.number(),

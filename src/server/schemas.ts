@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { workerRecordSchema } from '../engine/index.js';
 
 export const COST_GROUPINGS = ['run', 'agent', 'model', 'tenant', 'day', 'month'] as const;
 export type CostGrouping = (typeof COST_GROUPINGS)[number];
@@ -191,18 +192,7 @@ export const fleetResponse = z.object({
       schedulerLeader: z.string().nullable(),
     })
     .nullable(),
-  workers: z.array(
-    z.object({
-      node: z.string(),
-      host: z.string(),
-      pid: z.number(),
-      concurrency: z.number(),
-      inFlight: z.number(),
-      claimed: z.array(z.object({ taskId: z.string(), deliveries: z.number(), since: z.number() })),
-      startedAt: z.number(),
-      heartbeatAt: z.number(),
-    }),
-  ),
+  workers: z.array(workerRecordSchema),
   runs: z.object({ owned: z.number(), sseClients: z.number() }),
   gateway: z.array(z.record(z.string(), z.unknown())).nullable(),
 });
