@@ -83,7 +83,13 @@ describe('a worker killed with SIGKILL mid-step (embedded SQLite engine)', () =>
       const runId = await engine.start(workflow(waitAfter));
       await until(() => lines(join(dir, 'started.log')).length >= 1);
       // the effect and its record are two writes: kill only once both are done
-      if (waitAfter) await until(async () => (await engine.state.kv.keys(`effect.${runId}.`)).length === 1);
+      // (the ledger's key appears when the effect is claimed, before it runs: wait for its recorded result)
+      if (waitAfter)
+        await until(async () => {
+          const [key] = await engine.state.kv.keys(`effect.${runId}.`);
+          const entry = key === undefined ? undefined : await engine.state.kv.get(key);
+          return entry !== undefined && 'result' in (entry.value as object);
+        });
       first.kill('SIGKILL');
       await startWorker(url);
       await until(async () => (await engine.status(runId)).run.status !== 'running', 20_000);
