@@ -42,6 +42,19 @@ export async function testInvocation(
   if (argv.some((arg) => /(^|\/)pytest$/.test(arg))) {
     return { runner: 'pytest', argv: [...argv, '-rA', '-p', 'no:cacheprovider'], env };
   }
+  // a runner called directly or through npx (`--test-command "npx vitest run src/x"`)
+  const direct = program === 'npx' ? (rest.find((arg) => !arg.startsWith('-')) ?? '') : program;
+  if (/(^|\/)vitest$/.test(direct)) {
+    return {
+      runner: 'vitest',
+      argv: [...argv, '--reporter=json', `--outputFile=${reportFile}`],
+      env,
+      reportFile,
+    };
+  }
+  if (/(^|\/)jest$/.test(direct)) {
+    return { runner: 'jest', argv: [...argv, '--json', `--outputFile=${reportFile}`], env, reportFile };
+  }
   if (!PACKAGE_MANAGERS.has(program)) return { runner: 'unknown', argv, env };
   const script = await scriptText(dir, rest[0] === 'run' ? rest[1] : rest[0]);
   if (script === undefined || /&&|\|\||;|\|/.test(script)) return { runner: 'unknown', argv, env };
