@@ -1,26 +1,11 @@
-import { extname } from 'node:path';
+import type { GrammarLanguage } from '../../core/source-language.js';
 
-/** The languages analysed with a tree-sitter grammar. */
-export const SOURCE_LANGUAGES = ['typescript', 'tsx', 'javascript', 'python', 'go'] as const;
-export type SourceLanguage = (typeof SOURCE_LANGUAGES)[number];
-
-const BY_EXTENSION: Record<string, SourceLanguage> = {
-  '.ts': 'typescript',
-  '.mts': 'typescript',
-  '.cts': 'typescript',
-  '.tsx': 'tsx',
-  '.js': 'javascript',
-  '.mjs': 'javascript',
-  '.cjs': 'javascript',
-  '.jsx': 'javascript',
-  '.py': 'python',
-  '.pyi': 'python',
-  '.go': 'go',
-};
-
-export function languageOf(path: string): SourceLanguage | undefined {
-  return BY_EXTENSION[extname(path).toLowerCase()];
-}
+/** The languages analysed: those with a tree-sitter grammar. */
+export {
+  GRAMMAR_LANGUAGES as SOURCE_LANGUAGES,
+  grammarLanguageOf as languageOf,
+} from '../../core/source-language.js';
+export type SourceLanguage = GrammarLanguage;
 
 /** TypeScript, TSX and JavaScript share module syntax, resolution and most node types. */
 export function isJsFamily(language: SourceLanguage): boolean {
